@@ -1,0 +1,212 @@
+"""Command line: a thin layer over the pipeline in ``build.py``.
+
+Exit codes, as black uses them: 0 success, 1 spec errors or an out-of-date output,
+2 usage errors, 123 an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from codegen import __version__
+from codegen.config import Config, display, load_config
+from codegen.errors import CodegenError, SpecErrors
+
+EXIT_INTERNAL = 123
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="codegen",
+        description="Compile vendor error specs into typed Python exceptions, parsers and retry policies.",
+    )
+    parser.add_argument("--version", action="version", version=f"codegen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def with_paths(sub: argparse.ArgumentParser, output: bool = True) -> argparse.ArgumentParser:
+        sub.add_argument("--specs", metavar="DIR", help="spec folder (default: [tool.codegen] specs, or specs/)")
+        if output:
+            sub.add_argument("--output", metavar="DIR", help="output folder (default: [tool.codegen] output, or generated/)")
+            sub.add_argument("--templates", metavar="DIR", help="folder of templates overriding the built-in ones")
+        sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+        sub.add_argument("-v", "--verbose", action="store_true", help="list every file with timings")
+        return sub
+
+    build = with_paths(commands.add_parser("build", help="compile the specs into the output folder"))
+    build.add_argument("--force", action="store_true", help="overwrite generated files edited by hand")
+    check = with_paths(commands.add_parser("check", help="exit 1 with a diff when the output is out of date"))
+    check.add_argument("--no-diff", dest="diff", action="store_false", help="do not print the diff")
+    with_paths(commands.add_parser("validate", help="check the specs only"), output=False)
+    commands.add_parser("schema", help="print the JSON Schema of the spec format")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return _run(args)
+    except SpecErrors as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        count = len(exc.errors)
+        print(f"codegen: {count} error{'s' if count != 1 else ''} in specs; nothing written", file=sys.stderr)
+        return exc.exit_code
+    except CodegenError as exc:
+        print(f"codegen: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # report, never a bare traceback
+        print(f"codegen: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(
+        Path.cwd(),
+        specs=getattr(args, "specs", None),
+        output=getattr(args, "output", None),
+        templates=getattr(args, "templates", None),
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "schema":
+        import json
+
+        from codegen.spec import spec_json_schema
+
+        print(json.dumps(spec_json_schema(), indent=2, sort_keys=True))
+        return 0
+    config = _config(args)
+    report = _Reporter(quiet=args.quiet, verbose=args.verbose)
+    if args.command == "validate":
+        return _validate(config, report)
+    if args.command == "check":
+        return _check(config, report, show_diff=args.diff)
+    return _build(config, report, force=args.force)
+
+
+class _Reporter:
+    def __init__(self, quiet: bool, verbose: bool) -> None:
+        self.quiet = quiet
+        self.verbose = verbose and not quiet
+        self.started = time.perf_counter()
+        self.colour = sys.stdout.isatty()
+
+    def elapsed(self) -> str:
+        return f"{(time.perf_counter() - self.started) * 1000:.0f} ms"
+
+    def info(self, line: str) -> None:
+        if not self.quiet:
+            print(line)
+
+    def detail(self, line: str) -> None:
+        if self.verbose:
+            print(line)
+
+
+def _validate(config: Config, report: _Reporter) -> int:
+    from codegen.load import load_spec, spec_files
+    from codegen.validate import validate
+
+    paths = spec_files(config.specs)
+    if not paths:
+        from codegen.errors import UsageError
+
+        raise UsageError(f"no spec files (*.yaml) in {display(config.specs, config.root)}")
+    problems = []
+    for path in paths:
+        try:
+            validate(load_spec(path, display(path, config.root)))
+            report.detail(f"valid: {display(path, config.root)}")
+        except SpecErrors as exc:
+            problems.extend(exc.errors)
+        except CodegenError as exc:
+            from codegen.errors import SpecError
+
+            if not isinstance(exc, SpecError):
+                raise
+            problems.append(exc)
+    if problems:
+        raise SpecErrors(problems)
+    report.info(f"{len(paths)} spec{'s' if len(paths) != 1 else ''} valid")
+    return 0
+
+
+def _build(config: Config, report: _Reporter, force: bool) -> int:
+    from codegen.build import is_up_to_date
+
+    output = display(config.output, config.root)
+    if not force and is_up_to_date(config):
+        report.info(f"{output} is up to date ({report.elapsed()})")
+        return 0
+    from codegen.build import compile_specs
+    from codegen.write import apply, locked, plan_changes, remove_stale_staging, scan
+
+    plan = compile_specs(config)
+    compiled = report.elapsed()
+    with locked(config.output):
+        remove_stale_staging(config.output)
+        changes = plan_changes(config.output, plan.files, scan(config.output), force)
+        if changes.changed:
+            apply(config.output, plan.files, changes)
+    for path in changes.written:
+        report.detail(f"wrote   {output}/{path}")
+    for path in changes.removed:
+        report.detail(f"removed {output}/{path}")
+    for path in changes.unchanged:
+        report.detail(f"kept    {output}/{path}")
+    report.detail(f"compiled in {compiled}")
+    report.info(
+        f"{output}: {len(changes.written)} written, {len(changes.removed)} removed,"
+        f" {len(changes.unchanged)} unchanged ({report.elapsed()})"
+    )
+    return 0
+
+
+def _check(config: Config, report: _Reporter, show_diff: bool) -> int:
+    from codegen.build import is_up_to_date
+
+    output = display(config.output, config.root)
+    if is_up_to_date(config):
+        report.info(f"{output} is up to date")
+        return 0
+    import difflib
+
+    from codegen.build import compile_specs
+    from codegen.write import scan
+
+    plan = compile_specs(config)
+    existing = scan(config.output)
+    stale = []
+    for path in sorted(set(plan.files) | {p for p, f in existing.items() if f.generated}):
+        old = existing[path].text if path in existing else None
+        new = plan.files.get(path)
+        if old == new:
+            continue
+        stale.append(path)
+        if show_diff and not report.quiet:
+            diff = difflib.unified_diff(
+                (old or "").splitlines(keepends=True),
+                (new or "").splitlines(keepends=True),
+                fromfile=f"a/{output}/{path}" if old is not None else "/dev/null",
+                tofile=f"b/{output}/{path}" if new is not None else "/dev/null",
+            )
+            sys.stdout.writelines(diff)
+    if not stale:
+        report.info(f"{output} is up to date")
+        return 0
+    print(
+        f"codegen: {len(stale)} file{'s' if len(stale) != 1 else ''} in {output} out of date; run 'codegen build'",
+        file=sys.stderr,
+    )
+    return 1

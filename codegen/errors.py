@@ -1,0 +1,37 @@
+"""Errors the compiler reports to its user, each pointing at where the problem is."""
+
+from __future__ import annotations
+
+
+class CodegenError(Exception):
+    """A problem reported to the user as one line, with no traceback."""
+
+    exit_code = 1
+
+
+class SpecError(CodegenError):
+    """A mistake in a spec file, located at ``file:line:column``."""
+
+    def __init__(self, file: str, line: int, column: int, message: str) -> None:
+        super().__init__(f"{file}:{line}:{column}: {message}")
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.message)
+
+
+class SpecErrors(CodegenError):
+    """Every mistake found in a set of specs, reported together."""
+
+    def __init__(self, errors: list[SpecError]) -> None:
+        self.errors = sorted(errors, key=SpecError.sort_key)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+class UsageError(CodegenError):
+    """A wrong command line or configuration."""
+
+    exit_code = 2

@@ -1,0 +1,179 @@
+"""Render stage: resolved vendors are printed through Jinja templates.
+
+Templates only lay out values; every string from a spec reaches generated code through
+the ``py`` filter (a Python literal) or the ``docstring``/``docblock`` filters (escaped
+docstring text), so nothing a spec says can become code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from codegen.config import template_dirs
+from codegen.resolve import SHARED_CATEGORY_CLASSES, VendorIR
+from codegen.spec import Action, Category
+
+MESSAGE_LIMIT = 8192
+MATCH_LIMIT = 4096
+
+SHARED_TEMPLATES = {
+    "__init__.py": "package/__init__.py.jinja",
+    "_base.py": "package/_base.py.jinja",
+    "_runtime.py": "package/_runtime.py.jinja",
+}
+VENDOR_TEMPLATES = {
+    "__init__.py": "vendor/__init__.py.jinja",
+    "errors.py": "vendor/errors.py.jinja",
+    "parser.py": "vendor/parser.py.jinja",
+    "retry.py": "vendor/retry.py.jinja",
+}
+EMPTY_MODELS_TEMPLATE = "vendor/models_empty.py.jinja"
+
+CATEGORY_DOCS: dict[Category, str] = {
+    Category.INVALID_REQUEST: "The request is malformed or its parameters are invalid (400, 405, 422).",
+    Category.AUTHENTICATION: "The credentials are missing, invalid or expired (401).",
+    Category.PERMISSION_DENIED: "The credentials are valid but not allowed to do this (403).",
+    Category.NOT_FOUND: "The resource does not exist (404).",
+    Category.CONFLICT: "The request conflicts with the resource's current state (409).",
+    Category.PAYLOAD_TOO_LARGE: "The request or its file is too large (413).",
+    Category.UNSUPPORTED_MEDIA_TYPE: "The content type or file format is not supported (415).",
+    Category.PAYMENT_REQUIRED: "Payment is required: no credits or balance left (402).",
+    Category.RATE_LIMITED: "Too many requests: backing off clears it (429).",
+    Category.QUOTA_EXCEEDED: "A usage or plan cap is reached: backing off does not clear it.",
+    Category.INTERNAL: "The server failed unexpectedly (500).",
+    Category.UPSTREAM: "A provider behind the API failed (502).",
+    Category.UNAVAILABLE: "The service is warming up, overloaded or in maintenance (503).",
+    Category.TIMEOUT: "Processing or an upstream call timed out (504).",
+    Category.OPERATION_FAILED: "An accepted job ended in failure.",
+    Category.UNKNOWN: "Any other failure.",
+}
+
+ACTION_DOCS: dict[Action, str] = {
+    Action.RETRY: "Send the same request again after the delay.",
+    Action.CONTINUE_POLLING: "Keep polling the same job after the delay.",
+    Action.RESUBMIT: "Start over with a new request; the failed one is final.",
+    Action.FIX_REQUEST: "Change the request: sending it again will fail the same way.",
+    Action.CHECK_CREDENTIALS: "Check or rotate the API key.",
+    Action.ADD_CREDITS: "Top up the account's balance or credits.",
+    Action.WAIT_FOR_QUOTA: "Wait until the quota resets, or raise the plan's limits.",
+    Action.CONTACT_SUPPORT: "Contact the vendor's support, with the request id.",
+}
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    member: str
+    value: str
+    class_name: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class ActionView:
+    member: str
+    value: str
+    doc: str
+
+
+class Renderer:
+    def __init__(self, override: Path | None, package: str) -> None:
+        import jinja2
+
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(override)]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            autoescape=False,
+        )
+        self.env.filters["py"] = python_literal
+        self.env.filters["docstring"] = docstring_text
+        self.env.filters["docblock"] = docstring_block
+        self.package = package
+        self.shared_context: dict[str, Any] = {
+            "package": package,
+            "categories": [
+                CategoryView(c.name, c.value, SHARED_CATEGORY_CLASSES[c], CATEGORY_DOCS[c])
+                for c in Category
+            ],
+            "actions": [ActionView(a.name, a.value, ACTION_DOCS[a]) for a in Action],
+            "reason_phrases": [(s.value, s.phrase) for s in HTTPStatus if s.value >= 400],
+            "message_limit": MESSAGE_LIMIT,
+            "match_limit": MATCH_LIMIT,
+        }
+
+    def render(self, template: str, **context: Any) -> str:
+        macros = self.env.get_template("vendor/macros.jinja").make_module(
+            {**self.shared_context, **context}
+        )
+        return self.env.get_template(template).render(
+            **self.shared_context, **context, macros=macros
+        )
+
+    def shared(self, vendors: list[VendorIR]) -> dict[str, str]:
+        return {
+            name: self.render(template, vendors=vendors)
+            for name, template in SHARED_TEMPLATES.items()
+        }
+
+    def vendor(self, vendor: VendorIR) -> dict[str, str]:
+        shared_imports = sorted(
+            {"APIError", "Category"}
+            | {base for c in vendor.classes for base in c.bases if base in SHARED_CATEGORY_CLASSES.values()},
+            key=str.lower,
+        )
+        return {
+            name: self.render(template, v=vendor, shared_imports=shared_imports)
+            for name, template in VENDOR_TEMPLATES.items()
+        }
+
+    def empty_models(self, vendor: VendorIR) -> str:
+        return self.render(EMPTY_MODELS_TEMPLATE, v=vendor)
+
+
+def python_literal(value: Any) -> str:
+    """A Python literal for a value from a spec: repr() escapes everything that matters."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return repr(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"no literal for non-finite float {value!r}")
+        return repr(value)
+    if isinstance(value, tuple):
+        inner = ", ".join(python_literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    raise TypeError(f"no literal filter for {type(value).__name__}")
+
+
+def docstring_text(value: Any) -> str:
+    """Text that may sit inside a triple-quoted docstring, on one line, as it reads."""
+    text = str(value)
+    out = []
+    for index, ch in enumerate(text):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"' and text[index + 1 : index + 2] in ('"', ""):
+            # Only a quote that could close the docstring needs its backslash.
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif not ch.isprintable():
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def docstring_block(lines: tuple[str, ...], indent: int) -> str:
+    """Docstring lines laid out for a body indented by ``indent`` spaces."""
+    pad = " " * indent
+    escaped = [docstring_text(line) for line in lines]
+    if len(escaped) == 1:
+        return escaped[0]
+    body = "\n".join(pad + line if line else "" for line in escaped[1:])
+    return f"{escaped[0]}\n{body}\n{pad}"

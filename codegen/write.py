@@ -1,0 +1,235 @@
+"""Write stage: bring the output folder to the planned tree, atomically, touching only what changed.
+
+The new tree is assembled in a staging folder beside the output (unchanged files are
+hard links, so they keep their timestamps), then swapped in with one atomic
+``renameat2(RENAME_EXCHANGE)``: a build killed at any moment leaves either the whole
+old tree or the whole new one.  Files the toolkit did not generate are carried over
+untouched; generated files edited by hand are refused unless forced.  A lock on the
+output's parent folder serialises concurrent builds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codegen.errors import CodegenError
+from codegen.format import is_intact, read_header
+
+STAGING_PREFIX = ".codegen-staging-"
+
+
+@dataclass
+class TreeChanges:
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+class HandEditedError(CodegenError):
+    def __init__(self, output: Path, paths: list[str], reason: str) -> None:
+        listing = "\n".join(f"  {output.name}/{p}" for p in paths)
+        super().__init__(f"{reason}; run with --force to overwrite:\n{listing}")
+
+
+@dataclass(frozen=True)
+class ExistingFile:
+    path: str
+    text: str | None  # None for files that are not text
+    generated: bool
+
+
+def scan(output: Path) -> dict[str, ExistingFile]:
+    """Every regular file under ``output`` by posix path, and whether codegen made it."""
+    found: dict[str, ExistingFile] = {}
+    if not output.is_dir():
+        return found
+    for folder, dirs, files in os.walk(output):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            full = Path(folder) / name
+            relative = full.relative_to(output).as_posix()
+            if full.is_symlink() or not full.is_file():
+                found[relative] = ExistingFile(relative, None, False)
+                continue
+            try:
+                text = full.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                found[relative] = ExistingFile(relative, None, False)
+                continue
+            found[relative] = ExistingFile(relative, text, read_header(text) is not None)
+    return found
+
+
+def plan_changes(
+    output: Path, planned: dict[str, str], existing: dict[str, ExistingFile], force: bool
+) -> TreeChanges:
+    changes = TreeChanges()
+    foreign = [p for p in planned if p in existing and not existing[p].generated]
+    edited = [
+        p
+        for p, f in existing.items()
+        if f.generated and f.text is not None and not is_intact(f.text)
+        and (p not in planned or planned[p] != f.text)
+    ]
+    if not force and foreign:
+        raise HandEditedError(output, sorted(foreign), "files that codegen did not generate stand where it would write")
+    if not force and edited:
+        raise HandEditedError(output, sorted(edited), "generated files were edited by hand")
+    for path, content in sorted(planned.items()):
+        current = existing.get(path)
+        if current is not None and current.text == content:
+            changes.unchanged.append(path)
+        else:
+            changes.written.append(path)
+    for path, current in sorted(existing.items()):
+        if current.generated and path not in planned:
+            changes.removed.append(path)
+    return changes
+
+
+@contextlib.contextmanager
+def locked(output: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the output's parent folder (no lock file is created)."""
+    import fcntl
+
+    parent = output.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def remove_stale_staging(output: Path) -> None:
+    """Staging folders left by a build that was killed; only called under the lock."""
+    prefix = f".{output.name}{STAGING_PREFIX}"
+    for entry in output.parent.iterdir():
+        if entry.name.startswith(prefix) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def apply(output: Path, planned: dict[str, str], changes: TreeChanges) -> None:
+    """Swap in the planned tree; the caller holds the lock."""
+    staging = output.parent / f".{output.name}{STAGING_PREFIX}{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    try:
+        _assemble(output, staging, planned, changes)
+        if output.exists():
+            _exchange(staging, output)
+        else:
+            os.rename(staging, output)
+            _fsync_dir(output.parent)
+            return
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)  # it now holds the old tree
+
+
+def _assemble(output: Path, staging: Path, planned: dict[str, str], changes: TreeChanges) -> None:
+    removed = set(changes.removed)
+    written = set(changes.written)
+    if output.is_dir():
+        for folder, dirs, files in os.walk(output):
+            source_dir = Path(folder)
+            relative_dir = source_dir.relative_to(output)
+            if _is_dead_cache(relative_dir, dirs, files, planned, removed):
+                dirs[:] = []
+                continue
+            (staging / relative_dir).mkdir(parents=True, exist_ok=True)
+            shutil.copymode(source_dir, staging / relative_dir)
+            for name in files:
+                relative = (relative_dir / name).as_posix()
+                if relative in removed or relative in written:
+                    continue
+                _carry_over(source_dir / name, staging / relative)
+    for relative in sorted(written):
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(planned[relative])
+            handle.flush()
+            os.fsync(handle.fileno())
+    _prune_empty_dirs(staging, {str(Path(p).parent) for p in removed})
+
+
+def _is_dead_cache(relative_dir: Path, dirs: list[str], files: list[str], planned: dict[str, str], removed: set[str]) -> bool:
+    """A ``__pycache__`` whose package is being deleted goes with it."""
+    if relative_dir.name != "__pycache__":
+        return False
+    package = relative_dir.parent.as_posix()
+    package_files = [p for p in planned if p.startswith(package + "/") or package == "."]
+    return not package_files and any(r.startswith(package + "/") for r in removed)
+
+
+def _carry_over(source: Path, target: Path) -> None:
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _prune_empty_dirs(root: Path, candidates: set[str]) -> None:
+    for relative in sorted(candidates, key=len, reverse=True):
+        folder = root / relative
+        while folder != root and folder.is_dir():
+            leftovers = [p for p in folder.iterdir() if p.name != "__pycache__"]
+            if leftovers:
+                break
+            shutil.rmtree(folder)
+            folder = folder.parent
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(staging: Path, output: Path) -> None:
+    """Atomically swap two folders; falls back to two renames where the kernel cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        renameat2 = None
+    if renameat2 is not None:
+        result = renameat2(
+            _AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(output), _RENAME_EXCHANGE
+        )
+        if result == 0:
+            _fsync_dir(output.parent)
+            return
+        error = ctypes.get_errno()
+        if error not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            raise OSError(error, os.strerror(error), str(output))
+    # No atomic exchange here: move the old tree aside, then the new one in.
+    aside = staging.with_name(staging.name + "-old")
+    os.rename(output, aside)
+    os.rename(staging, output)
+    os.rename(aside, staging)
+    _fsync_dir(output.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
