@@ -117,7 +117,7 @@ class AccessIR:
     parent: str
     key: str
     index: int | None  # set when the step indexes a list
-    from_root: bool
+    parent_is_dict: bool  # the root, or a value an ``is: object`` condition has checked
 
 
 @dataclass(frozen=True)
@@ -588,12 +588,16 @@ def _match_tables(
                 status_patterns.setdefault(cls.status, []).append(entry)
         if code is not None and not error.patterns:
             by_code[code] = error.name
-    # A code whose every error has patterns falls back to the class above those errors.
+    # A code that only one error claims selects it, its patterns only capture values;
+    # a code whose every error has patterns falls back to the class above those errors.
+    claims: dict[str, list[str]] = {}
     for error in errors:
         code = builder.by_name[error.name].code
-        if code is not None and code not in by_code:
-            parent = builder.by_name[error.name].bases[0]
-            by_code[code] = parent
+        if code is not None and error.code is not None:
+            claims.setdefault(code, []).append(error.name)
+    for code, names in claims.items():
+        if code not in by_code:
+            by_code[code] = names[0] if len(names) == 1 else builder.by_name[names[0]].bases[0]
     return (
         sorted(by_code.items()),
         [PatternGroupIR(k, tuple(v)) for k, v in sorted(code_patterns.items())],
@@ -616,6 +620,7 @@ class _Accessor:
         self.vars: dict[tuple[str, ...], str] = {(): "data"}
         self.used: set[str] = {"data"}
         self.steps: list[AccessIR] = []
+        self.known_dicts: set[str] = {"data"}
 
     def var(self, path: str) -> str:
         parts = tuple(path.split("."))
@@ -628,7 +633,7 @@ class _Accessor:
             key = prefix[-1]
             index = int(key) if key.isdigit() else None
             self.vars[prefix] = name
-            self.steps.append(AccessIR(name, parent, key, index, from_root=parent == "data"))
+            self.steps.append(AccessIR(name, parent, key, index, parent in self.known_dicts))
         return self.vars[parts]
 
     def _fresh(self, base: str) -> str:
@@ -654,6 +659,8 @@ def _envelope(envelope: Envelope, spec: Spec) -> EnvelopeIR:
     accessor = _Accessor()
     rejections = [_rejection(accessor.var(c.path), c) for c in envelope.when]
     condition_steps = tuple(accessor.steps)
+    # Past the rejections, values checked to be objects need no second check.
+    accessor.known_dicts |= {accessor.var(c.path) for c in envelope.when if c.is_ == "object"}
     accessor.steps = []
 
     def vars_for(paths: list[str]) -> tuple[str, ...]:
