@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from codegen.render import Renderer
     from codegen.resolve import VendorIR
 
-SHARED_FILES = ("__init__.py", "_base.py", "_runtime.py")
-VENDOR_FILES = ("__init__.py", "errors.py", "models.py", "parser.py", "retry.py")
+SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_runtime.py")
+VENDOR_FILES = ("ERRORS.md", "__init__.py", "errors.py", "models.py", "parser.py", "retry.py")
 
 
 @dataclass
@@ -83,7 +83,7 @@ def is_up_to_date(config: Config) -> bool:
 
 def compile_specs(config: Config) -> Plan:
     """Compile every spec into the planned output tree, or raise ``SpecErrors``."""
-    from codegen.format import black_format, with_header
+    from codegen.format import black_format, is_markdown, with_header
     from codegen.load import load_spec
     from codegen.render import Renderer
     from codegen.resolve import resolve
@@ -117,8 +117,9 @@ def compile_specs(config: Config) -> Plan:
     plan = Plan(slugs=[v.slug for v in vendors])
 
     def emit(relative: str, source: str, origin: str, kind: str, origin_hash: str) -> None:
-        body = black_format(source, relative)
-        plan.files[relative] = with_header(body, origin, kind, origin_hash, generator)
+        markdown = is_markdown(relative)
+        body = source if markdown else black_format(source, relative)
+        plan.files[relative] = with_header(body, origin, kind, origin_hash, generator, markdown=markdown)
 
     for name, source in renderer.shared(vendors).items():
         emit(name, source, "codegen's templates", "templates", fingerprint)

@@ -2,13 +2,16 @@
 
 Templates only lay out values; every string from a spec reaches generated code through
 the ``py`` filter (a Python literal) or the ``docstring``/``docblock`` filters (escaped
-docstring text), so nothing a spec says can become code.
+docstring text), so nothing a spec says can become code.  In the Markdown documents the
+``md`` filter (inline text, safe in a table cell) and ``mdurl`` (a link target) do the same.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from http import HTTPStatus
+from urllib.parse import quote
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +23,13 @@ MESSAGE_LIMIT = 8192
 MATCH_LIMIT = 4096
 
 SHARED_TEMPLATES = {
+    "README.md": "package/README.md.jinja",
     "__init__.py": "package/__init__.py.jinja",
     "_base.py": "package/_base.py.jinja",
     "_runtime.py": "package/_runtime.py.jinja",
 }
 VENDOR_TEMPLATES = {
+    "ERRORS.md": "vendor/ERRORS.md.jinja",
     "__init__.py": "vendor/__init__.py.jinja",
     "errors.py": "vendor/errors.py.jinja",
     "parser.py": "vendor/parser.py.jinja",
@@ -93,6 +98,8 @@ class Renderer:
         self.env.filters["py"] = python_literal
         self.env.filters["docstring"] = docstring_text
         self.env.filters["docblock"] = docstring_block
+        self.env.filters["md"] = markdown_text
+        self.env.filters["mdurl"] = markdown_url
         self.package = package
         self.shared_context: dict[str, Any] = {
             "package": package,
@@ -177,3 +184,37 @@ def docstring_block(lines: tuple[str, ...], indent: int) -> str:
         return escaped[0]
     body = "\n".join(pad + line if line else "" for line in escaped[1:])
     return f"{escaped[0]}\n{body}\n{pad}"
+
+
+# Characters that Markdown or an HTML renderer would read as markup, and what stands for them.
+_MARKDOWN_ESCAPES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "\\": "\\\\",
+    "|": "\\|",
+    **{ch: "\\" + ch for ch in "`*_[]~"},
+}
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def markdown_text(value: Any) -> str:
+    """Spec text as inline Markdown that reads as written, also inside a table cell."""
+    out = []
+    for line in _LINE_BREAK.split(str(value)):
+        escaped = []
+        for ch in line:
+            if ch in _MARKDOWN_ESCAPES:
+                escaped.append(_MARKDOWN_ESCAPES[ch])
+            elif not ch.isprintable() and ch != " ":
+                escaped.append(f"&#x{ord(ch):x};")
+            else:
+                escaped.append(ch)
+        out.append("".join(escaped))
+    # A line break must not end a table row or start a block (heading, list, quote).
+    return "<br>".join(out)
+
+
+def markdown_url(value: Any) -> str:
+    """A URL from a spec as a Markdown link target: nothing in it can close the link."""
+    return quote(str(value), safe=":/?#[]@!$&'*+,;=%~-._")

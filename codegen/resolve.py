@@ -22,7 +22,7 @@ from codegen.naming import (
     reason_phrase,
     status_class_name,
 )
-from codegen.spec import Category, Condition, Envelope, Error, Family, Spec
+from codegen.spec import Action, Category, Condition, Envelope, Error, Family, Spec
 from codegen.validate import ValidatedSpec
 
 SHARED_CATEGORY_CLASSES: dict[Category, str] = {
@@ -165,6 +165,24 @@ class ModelIR:
     schema: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ReferenceIR:
+    """One class as the error reference (ERRORS.md) lists it."""
+
+    name: str
+    status: str  # "429", "4xx", "5xx", "other", or "in body" for failed jobs
+    code: str | None
+    category: str  # value of the Category enum
+    retryable: bool
+    action: str  # value of the Action enum
+    delay: str
+    title: Text | None
+    cause: Text | None
+    solution: Text | None
+    attributes: tuple[str, ...]
+    documented: bool  # has a section of its own below the table
+
+
 @dataclass
 class VendorIR:
     slug: str
@@ -196,6 +214,7 @@ class VendorIR:
     fallback_policy: str
     converter_imports: list[str]
     uses_text_converter: bool
+    reference: list[ReferenceIR]
 
     @property
     def exports(self) -> list[str]:
@@ -260,8 +279,66 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         fallback_policy=builder.by_name[fallback_class_name(spec, "unexpected")].policy,
         converter_imports=sorted(converters - {"_text"}),
         uses_text_converter="_text" in converters,
+        reference=_reference(spec, builder.ordered, policies),
     )
     return vendor
+
+
+def _reference(spec: Spec, classes: list[ClassIR], policies: dict[str, PolicyIR]) -> list[ReferenceIR]:
+    """Every class a response can become, in hierarchy order, for the error reference."""
+    by_constant = {p.constant: p for p in policies.values()}
+    ranges = {
+        family_class_name(spec, "client"): "4xx",
+        fallback_class_name(spec, "client"): "4xx",
+        family_class_name(spec, "server"): "5xx",
+        fallback_class_name(spec, "server"): "5xx",
+        fallback_class_name(spec, "unexpected"): "other",
+    }
+    if spec.operation_failures is not None:
+        ranges[family_class_name(spec, "operation")] = "in body"
+    rows = []
+    for cls in classes:
+        if cls.kind == "base":
+            continue
+        if cls.kind == "operation":
+            status = "in body"
+        else:
+            status = str(cls.status) if cls.status is not None else ranges.get(cls.name, "any")
+        policy = by_constant[cls.policy]
+        rows.append(
+            ReferenceIR(
+                name=cls.name,
+                status=status,
+                code=cls.code,
+                category=cls.category_value,
+                retryable=cls.retryable,
+                action=Action[policy.action].value,
+                delay=_delay_summary(policy),
+                title=cls.title,
+                cause=cls.cause,
+                solution=cls.solution,
+                attributes=tuple(a.name for a in cls.attributes),
+                documented=any((cls.title, cls.cause, cls.solution, cls.attributes)),
+            )
+        )
+    return rows
+
+
+def _delay_summary(policy: PolicyIR) -> str:
+    """How long ``next_delay`` waits under a policy, in a few words."""
+    if not policy.retryable:
+        return "no retry"
+    parts = []
+    if policy.honor_server_delay:
+        parts.append(f"server's delay up to {policy.max_server_delay:g} s")
+    if policy.default_delay is not None:
+        parts.append(f"{policy.default_delay:g} s")
+    else:
+        jitter = "" if policy.jitter == "none" else f", {policy.jitter} jitter"
+        parts.append(
+            f"backoff {policy.base_delay:g} s × {policy.multiplier:g} up to {policy.max_delay:g} s{jitter}"
+        )
+    return f"{', else '.join(parts)}; {policy.max_attempts} attempts"
 
 
 def _text(value: str | dict[str, str] | None, language: str) -> Text | None:

@@ -1,0 +1,190 @@
+"""The Markdown documents built with the code: error references and the vendor index."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+from codegen.build import is_up_to_date
+from codegen.cli import main
+from codegen.format import is_intact, read_header
+from goldens import ROOT, build, config_for
+
+GENERATED = ROOT / "generated"
+SLUGS = sorted(p.stem for p in (ROOT / "specs").glob("*.yaml"))
+COLUMNS = ["status", "code", "class", "category", "retryable", "action", "delay"]
+
+# Spec text full of Markdown and HTML, in two languages.
+HOSTILE_SPEC = """\
+spec_version: 1
+vendor:
+  name: "Pipe | Co"
+  slug: hostile
+  class_prefix: Hostile
+  docs_url: "https://example.com/errors(v1)>"
+  language: fr
+retry_policies:
+  never: {retryable: false, action: fix_request}
+  again: {retryable: true, action: retry, max_attempts: 3, default_delay: 2}
+envelopes:
+  - name: standard
+    when: [{path: error, is: object}]
+    code: [error.code]
+    message: [error.message]
+families:
+  client: {retry: never}
+  server: {retry: again}
+statuses:
+  400:
+    retry: never
+    title: {fr: "Requête | invalide", en: "Bad | request"}
+    cause:
+      fr: "Le champ <b>name</b> manque.\\n# pas un titre"
+      en: "The <script>alert(1)</script> field is missing --> *now*"
+    solution: "Fix `it` | [here](javascript:x)"
+errors:
+  - name: PipeError
+    status: 400
+    code: "a|b"
+    patterns: ["^pipe (?P<field>\\\\w+)"]
+"""
+
+
+def table_rows(markdown: str) -> list[list[str]]:
+    """The reference table's body rows, split on the pipes that are not escaped."""
+    lines = markdown.splitlines()
+    start = lines.index("| " + " | ".join(COLUMNS) + " |")
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = re.split(r"(?<!\\)\|", line)
+        assert cells[0] == "" and cells[-1] == "", line
+        rows.append([c.strip() for c in cells[1:-1]])
+    return rows
+
+
+def class_of(cell: str) -> str:
+    found = re.search(r"`(\w+)`", cell)
+    assert found, cell
+    return found.group(1)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_reference_table_agrees_with_the_generated_package(slug: str) -> None:
+    package = importlib.import_module(f"generated.{slug}")
+    rows = table_rows((GENERATED / slug / "ERRORS.md").read_text(encoding="utf-8"))
+    listed = {class_of(row[2]): row for row in rows}
+    classes = [v for v in vars(package).values() if isinstance(v, type) and v in package.RETRY_POLICIES]
+    base = next(c for c in classes if c.__bases__[0].__name__ == "APIError")
+    assert set(listed) == {c.__name__ for c in classes} - {base.__name__}
+    for cls in classes:
+        if cls is base:
+            continue
+        row = listed[cls.__name__]
+        assert len(row) == len(COLUMNS), row
+        policy = package.RETRY_POLICIES[cls]
+        assert row[3] == cls.category.value
+        assert row[4] == ("yes" if policy.retryable else "no")
+        assert row[5] == policy.action.value
+        assert (row[6] == "no retry") == (not policy.retryable)
+    # A documented status with no body becomes the class the table lists for it alone.
+    for row in rows:
+        if row[0].isdigit() and not row[1]:
+            error = package.parse_error(int(row[0]), b"")
+            assert type(error).__name__ == class_of(row[2]) or any(
+                r[0] == row[0] and not r[1] and class_of(r[2]) == type(error).__name__ for r in rows
+            )
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_documented_class_has_a_section_the_table_links_to(slug: str) -> None:
+    text = (GENERATED / slug / "ERRORS.md").read_text(encoding="utf-8")
+    errors = importlib.import_module(f"generated.{slug}.errors")
+    anchors = set(re.findall(r"\]\(#(\w+)\)", text))
+    sections = set(re.findall(r"^## (\w+)$", text, flags=re.MULTILINE))
+    assert {s.lower() for s in sections} == anchors
+    for name in sections:
+        cls = getattr(errors, name)
+        section = text.split(f"## {name}\n", 1)[1].split("\n## ", 1)[0]
+        for field in ("cause", "solution"):
+            value = vars(cls).get(field)
+            if value:
+                # Escaping aside, the words of the documentation are there.
+                words = re.findall(r"[^\W_]{4,}", value)
+                assert all(w in section for w in words), (name, field)
+
+
+def test_index_links_every_vendor_reference() -> None:
+    text = (GENERATED / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\((\w+)/ERRORS\.md\)", text)
+    assert links == SLUGS
+    for slug in links:
+        assert (GENERATED / slug / "ERRORS.md").is_file()
+
+
+def test_markdown_files_carry_an_intact_header_comment() -> None:
+    for path in [GENERATED / "README.md", *(GENERATED / s / "ERRORS.md" for s in SLUGS)]:
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("<!-- Generated by codegen from ")
+        header = read_header(text)
+        assert header is not None and is_intact(text), path
+        # The comment closes on its third line, not before.
+        assert text.index("-->") > text.index("content-sha256:")
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "hostile.yaml").write_text(HOSTILE_SPEC, encoding="utf-8")
+    build(specs, tmp_path / "generated")
+    return tmp_path
+
+
+def test_spec_text_cannot_break_the_table_or_inject_html(hostile: Path) -> None:
+    text = (hostile / "generated" / "hostile" / "ERRORS.md").read_text(encoding="utf-8")
+    body = text.split("-->\n", 1)[1]
+    for row in table_rows(text):
+        assert len(row) == len(COLUMNS), row
+    assert "<script>" not in body and "<b>" not in body
+    assert "-->" not in body
+    assert "\n# pas un titre" not in body
+    assert "(javascript:x)" not in body.replace("\\[here\\](javascript:x)", "")
+    assert "<https://example.com/errors%28v1%29%3E>" in body
+
+
+def test_both_languages_are_shown_where_the_spec_gives_both(hostile: Path) -> None:
+    text = (hostile / "generated" / "hostile" / "ERRORS.md").read_text(encoding="utf-8")
+    assert "**Requête \\| invalide** (en: Bad \\| request)" in text
+    assert "- Cause: Le champ &lt;b&gt;name&lt;/b&gt; manque.<br># pas un titre" in text
+    assert "- Cause (en): The &lt;script&gt;alert(1)&lt;/script&gt; field is missing --&gt; \\*now\\*" in text
+    assert "Captured from the message: `field`." in text
+
+
+def test_a_hand_edited_document_is_detected_and_refused(hostile: Path, monkeypatch, capsys) -> None:
+    config = config_for(hostile / "specs", hostile / "generated")
+    assert is_up_to_date(config)
+    document = hostile / "generated" / "hostile" / "ERRORS.md"
+    edited = document.read_text(encoding="utf-8") + "\nA note added by hand.\n"
+    document.write_text(edited, encoding="utf-8")
+    assert not is_up_to_date(config)
+
+    monkeypatch.chdir(hostile)
+    assert main(["check", "--specs", "specs", "--output", "generated"]) == 1
+    assert "+A note added by hand." not in capsys.readouterr().out.replace("-A note", "")
+    assert main(["build", "--specs", "specs", "--output", "generated"]) == 1
+    assert "hostile/ERRORS.md" in capsys.readouterr().err
+    assert document.read_text(encoding="utf-8") == edited
+    assert main(["build", "--force", "--specs", "specs", "--output", "generated"]) == 0
+    assert "A note added by hand" not in document.read_text(encoding="utf-8")
+    assert is_up_to_date(config)
+
+
+def test_a_deleted_document_makes_the_output_out_of_date(hostile: Path) -> None:
+    config = config_for(hostile / "specs", hostile / "generated")
+    (hostile / "generated" / "README.md").unlink()
+    assert not is_up_to_date(config)
