@@ -8,6 +8,7 @@ records the hash of its spec and of the generator that wrote it.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,8 @@ class Plan:
 
     files: dict[str, str] = field(default_factory=dict)
     slugs: list[str] = field(default_factory=list)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+    """Seconds spent per stage and per vendor, for ``--verbose``."""
 
 
 def generator_fingerprint(config: Config) -> str:
@@ -92,6 +95,7 @@ def compile_specs(config: Config) -> Plan:
     paths = spec_files(config.specs)
     if not paths:
         raise UsageError(f"no spec files (*.yaml) in {display(config.specs, config.root)}")
+    started = time.perf_counter()
     problems: list[SpecError] = []
     validated = []
     stems: dict[str, str] = {}
@@ -115,15 +119,19 @@ def compile_specs(config: Config) -> Plan:
     vendors = [resolve(v) for v in validated]
     renderer = Renderer(config.templates, package=config.output.name)
     plan = Plan(slugs=[v.slug for v in vendors])
+    plan.timings.append(("load, validate and resolve the specs", time.perf_counter() - started))
 
     def emit(relative: str, source: str, origin: str, kind: str, origin_hash: str) -> None:
         markdown = is_markdown(relative)
         body = source if markdown else black_format(source, relative)
         plan.files[relative] = with_header(body, origin, kind, origin_hash, generator, markdown=markdown)
 
+    started = time.perf_counter()
     for name, source in renderer.shared(vendors).items():
         emit(name, source, "codegen's templates", "templates", fingerprint)
+    plan.timings.append(("render the shared files", time.perf_counter() - started))
     for vendor in vendors:
+        started = time.perf_counter()
         for name, source in renderer.vendor(vendor).items():
             emit(f"{vendor.slug}/{name}", source, vendor.spec_path, "spec", vendor.spec_sha256)
         emit(
@@ -133,6 +141,7 @@ def compile_specs(config: Config) -> Plan:
             "spec",
             vendor.spec_sha256,
         )
+        plan.timings.append((f"render {vendor.slug}", time.perf_counter() - started))
     return plan
 
 

@@ -7,10 +7,12 @@ Exit codes, as black uses them: 0 success, 1 spec errors or an out-of-date outpu
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from codegen import __version__
 from codegen.config import Config, display, load_config
@@ -42,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-diff", dest="diff", action="store_false", help="do not print the diff")
     with_paths(commands.add_parser("validate", help="check the specs only"), output=False)
     commands.add_parser("schema", help="print the JSON Schema of the spec format")
+    init = with_paths(commands.add_parser("init", help="write a commented starter spec for a new vendor"), output=False)
+    init.add_argument("slug", help="the vendor's package name (lower_snake_case); also the spec's file name")
+    init.add_argument("--force", action="store_true", help="overwrite an existing spec of that name")
     return parser
 
 
@@ -57,10 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for error in exc.errors:
             print(error, file=sys.stderr)
         count = len(exc.errors)
-        print(f"codegen: {count} error{'s' if count != 1 else ''} in specs; nothing written", file=sys.stderr)
+        print(paint(f"codegen: {count} error{'s' if count != 1 else ''} in specs; nothing written", RED, sys.stderr), file=sys.stderr)
         return exc.exit_code
     except CodegenError as exc:
-        print(f"codegen: {exc}", file=sys.stderr)
+        print(paint(f"codegen: {exc}", RED, sys.stderr), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -88,6 +93,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     config = _config(args)
     report = _Reporter(quiet=args.quiet, verbose=args.verbose)
+    if args.command == "init":
+        return _init(config, report, args.slug, force=args.force)
     if args.command == "validate":
         return _validate(config, report)
     if args.command == "check":
@@ -95,23 +102,50 @@ def _run(args: argparse.Namespace) -> int:
     return _build(config, report, force=args.force)
 
 
+RED, GREEN, YELLOW, DIM = "31", "32", "33", "2"
+
+
+def colour_wanted(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def paint(text: str, colour: str, stream: TextIO) -> str:
+    return f"\033[{colour}m{text}\033[0m" if colour_wanted(stream) else text
+
+
+def milliseconds(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
 class _Reporter:
     def __init__(self, quiet: bool, verbose: bool) -> None:
         self.quiet = quiet
         self.verbose = verbose and not quiet
         self.started = time.perf_counter()
-        self.colour = sys.stdout.isatty()
 
     def elapsed(self) -> str:
-        return f"{(time.perf_counter() - self.started) * 1000:.0f} ms"
+        return milliseconds(time.perf_counter() - self.started)
 
-    def info(self, line: str) -> None:
+    def info(self, line: str, colour: str | None = None) -> None:
         if not self.quiet:
-            print(line)
+            print(paint(line, colour, sys.stdout) if colour else line)
 
-    def detail(self, line: str) -> None:
+    def detail(self, line: str, colour: str | None = None) -> None:
         if self.verbose:
-            print(line)
+            print(paint(line, colour, sys.stdout) if colour else line)
+
+
+def _init(config: Config, report: _Reporter, slug: str, force: bool) -> int:
+    from codegen.starter import write_starter
+
+    for path in write_starter(config, slug, force=force):
+        report.info(f"wrote {display(path, config.root)}", GREEN)
+    report.info(f"next: edit it, then run 'codegen build' ({report.elapsed()})")
+    return 0
 
 
 def _validate(config: Config, report: _Reporter) -> int:
@@ -147,25 +181,33 @@ def _build(config: Config, report: _Reporter, force: bool) -> int:
 
     output = display(config.output, config.root)
     if not force and is_up_to_date(config):
+        if report.verbose:
+            from codegen.build import expected_paths
+            from codegen.load import spec_files
+
+            for path in expected_paths(sorted(p.stem for p in spec_files(config.specs))):
+                report.detail(f"skipped {output}/{path} (up to date)", DIM)
         report.info(f"{output} is up to date ({report.elapsed()})")
         return 0
     from codegen.build import compile_specs
     from codegen.write import apply, locked, plan_changes, remove_stale_staging, scan
 
     plan = compile_specs(config)
-    compiled = report.elapsed()
+    started = time.perf_counter()
     with locked(config.output):
         remove_stale_staging(config.output)
         changes = plan_changes(config.output, plan.files, scan(config.output), force)
         if changes.changed:
             apply(config.output, plan.files, changes)
+    plan.timings.append(("write", time.perf_counter() - started))
     for path in changes.written:
-        report.detail(f"wrote   {output}/{path}")
+        report.detail(f"wrote   {output}/{path}", GREEN)
     for path in changes.removed:
-        report.detail(f"removed {output}/{path}")
+        report.detail(f"removed {output}/{path}", YELLOW)
     for path in changes.unchanged:
-        report.detail(f"kept    {output}/{path}")
-    report.detail(f"compiled in {compiled}")
+        report.detail(f"skipped {output}/{path} (unchanged)", DIM)
+    for label, seconds in plan.timings:
+        report.detail(f"{milliseconds(seconds):>8}  {label}")
     report.info(
         f"{output}: {len(changes.written)} written, {len(changes.removed)} removed,"
         f" {len(changes.unchanged)} unchanged ({report.elapsed()})"
@@ -205,8 +247,6 @@ def _check(config: Config, report: _Reporter, show_diff: bool) -> int:
     if not stale:
         report.info(f"{output} is up to date")
         return 0
-    print(
-        f"codegen: {len(stale)} file{'s' if len(stale) != 1 else ''} in {output} out of date; run 'codegen build'",
-        file=sys.stderr,
-    )
+    message = f"codegen: {len(stale)} file{'s' if len(stale) != 1 else ''} in {output} out of date; run 'codegen build'"
+    print(paint(message, RED, sys.stderr), file=sys.stderr)
     return 1

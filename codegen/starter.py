@@ -1,0 +1,46 @@
+"""``codegen init``: a commented starter spec that builds as it is."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from codegen.config import Config, display
+from codegen.errors import CodegenError, UsageError
+
+STARTER_TEMPLATE = "init/spec.yaml.jinja"
+SCHEMA_FILE = "spec.schema.json"
+SLUG = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def write_starter(config: Config, slug: str, force: bool = False) -> list[Path]:
+    """Write ``<specs>/<slug>.yaml`` (and the spec schema editors read); return what was written."""
+    from codegen.load import parse_spec_bytes
+    from codegen.render import Renderer
+    from codegen.spec import spec_json_schema
+    from codegen.validate import validate
+
+    if not SLUG.fullmatch(slug) or len(slug) > 50:
+        raise UsageError(f"'{slug}' is not a valid slug: lower case letters, digits and '_', starting with a letter")
+    target = config.specs / f"{slug}.yaml"
+    shown = display(target, config.root)
+    if target.exists() and not force:
+        raise CodegenError(f"{shown} already exists; use --force to overwrite it")
+    words = slug.replace("_", " ").split()
+    text = Renderer(config.templates, package=config.output.name).render(
+        STARTER_TEMPLATE,
+        slug=slug,
+        name=" ".join(w.capitalize() for w in words),
+        prefix="".join(w.capitalize() for w in words),
+    )
+    # The starter must build as it is: check it before writing anything.
+    validate(parse_spec_bytes(text.encode("utf-8"), target, shown))
+    config.specs.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    written = [target]
+    schema = config.specs / SCHEMA_FILE
+    if not schema.exists():
+        schema.write_text(json.dumps(spec_json_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(schema)
+    return written
