@@ -220,7 +220,7 @@ class VendorIR:
     def exports(self) -> list[str]:
         names = [c.name for c in self.classes]
         names += ["RETRY_POLICIES", "error_from_response", "next_delay", "parse_error"]
-        names += ["policy_for", "raise_for_error"]
+        names += ["policy_for", "raise_for_error", "aerror_from_response", "araise_for_error"]
         if self.operation is not None:
             names.append("error_from_payload")
         return sorted(names)
