@@ -22,6 +22,7 @@ from codegen.load import spec_files
 if TYPE_CHECKING:
     from codegen.render import Renderer
     from codegen.resolve import VendorIR
+    from codegen.validate import ValidatedSpec
 
 SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_runtime.py")
 VENDOR_FILES = ("ERRORS.md", "__init__.py", "errors.py", "models.py", "parser.py", "retry.py")
@@ -84,35 +85,44 @@ def is_up_to_date(config: Config) -> bool:
     return generated == set(expected)
 
 
-def compile_specs(config: Config) -> Plan:
-    """Compile every spec into the planned output tree, or raise ``SpecErrors``."""
-    from codegen.format import black_format, is_markdown, with_header
-    from codegen.load import load_spec
-    from codegen.render import Renderer
-    from codegen.resolve import resolve
+def validate_specs(sources: list[tuple[Path, str, bytes]]) -> list[ValidatedSpec]:
+    """Load and validate specs given as (path, path shown in messages, content).
+
+    Raises ``SpecErrors`` naming every mistake in every spec.
+    """
+    from codegen.load import parse_spec_bytes
     from codegen.validate import validate
 
-    paths = spec_files(config.specs)
-    if not paths:
-        raise UsageError(f"no spec files (*.yaml) in {display(config.specs, config.root)}")
-    started = time.perf_counter()
     problems: list[SpecError] = []
     validated = []
     stems: dict[str, str] = {}
-    for path in paths:
-        shown = display(path, config.root)
+    for path, shown, raw in sources:
         if path.stem in stems:
             problems.append(SpecError(shown, 1, 1, f"two spec files for '{path.stem}': {stems[path.stem]} and {shown}"))
             continue
         stems[path.stem] = shown
         try:
-            validated.append(validate(load_spec(path, shown)))
+            validated.append(validate(parse_spec_bytes(raw, path, shown)))
         except SpecErrors as exc:
             problems.extend(exc.errors)
         except SpecError as exc:
             problems.append(exc)
     if problems:
         raise SpecErrors(problems)
+    return validated
+
+
+def compile_specs(config: Config) -> Plan:
+    """Compile every spec into the planned output tree, or raise ``SpecErrors``."""
+    from codegen.format import black_format, is_markdown, with_header
+    from codegen.render import Renderer
+    from codegen.resolve import resolve
+
+    paths = spec_files(config.specs)
+    if not paths:
+        raise UsageError(f"no spec files (*.yaml) in {display(config.specs, config.root)}")
+    started = time.perf_counter()
+    validated = validate_specs([(p, display(p, config.root), p.read_bytes()) for p in paths])
 
     fingerprint = generator_fingerprint(config)
     generator = fingerprint[:16]

@@ -1,7 +1,7 @@
 """Command line: a thin layer over the pipeline in ``build.py``.
 
 Exit codes, as black uses them: 0 success, 1 spec errors or an out-of-date output,
-2 usage errors, 123 an internal error.
+2 usage errors, 123 an internal error; ``diff`` exits 3 when it finds breaking changes.
 """
 
 from __future__ import annotations
@@ -44,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-diff", dest="diff", action="store_false", help="do not print the diff")
     with_paths(commands.add_parser("validate", help="check the specs only"), output=False)
     commands.add_parser("schema", help="print the JSON Schema of the spec format")
+    diff = with_paths(
+        commands.add_parser("diff", help="compare the specs with a git revision or another folder; exit 3 on breaking changes"),
+        output=False,
+    )
+    against = diff.add_mutually_exclusive_group()
+    against.add_argument("--against", metavar="REF", help="a git revision, or a folder of specs (default: HEAD)")
+    against.add_argument("--against-dir", metavar="DIR", help="a folder holding the other version of the specs")
+    diff.add_argument("--format", choices=("text", "json", "github"), default="text",
+                      help="github: workflow annotations on the spec lines")
     init = with_paths(commands.add_parser("init", help="write a commented starter spec for a new vendor"), output=False)
     init.add_argument("slug", help="the vendor's package name (lower_snake_case); also the spec's file name")
     init.add_argument("--force", action="store_true", help="overwrite an existing spec of that name")
@@ -95,6 +104,8 @@ def _run(args: argparse.Namespace) -> int:
     report = _Reporter(quiet=args.quiet, verbose=args.verbose)
     if args.command == "init":
         return _init(config, report, args.slug, force=args.force)
+    if args.command == "diff":
+        return _diff(config, report, args)
     if args.command == "validate":
         return _validate(config, report)
     if args.command == "check":
@@ -139,6 +150,29 @@ class _Reporter:
             print(paint(line, colour, sys.stdout) if colour else line)
 
 
+def _diff(config: Config, report: _Reporter, args: argparse.Namespace) -> int:
+    from codegen.evolution import EXIT_BREAKING, compare, compile_folder, compile_revision, render
+
+    folder = args.against_dir
+    if folder is None and args.against is not None and Path(args.against).is_dir():
+        folder = args.against
+    if folder is not None:
+        other = Path.cwd() / folder
+        if not other.is_dir():
+            from codegen.errors import UsageError
+
+            raise UsageError(f"{folder} is not a folder")
+        against, old = folder, compile_folder(other.resolve(), config.root)
+    else:
+        against = args.against or "HEAD"
+        old = compile_revision(config.specs, against)
+    changes = compare(old, compile_folder(config.specs, config.root), config.output.name)
+    text = render(changes, against, args.format)
+    if args.format != "text" or not report.quiet or any(c.breaking for c in changes):
+        sys.stdout.write(text)
+    return EXIT_BREAKING if any(c.breaking for c in changes) else 0
+
+
 def _init(config: Config, report: _Reporter, slug: str, force: bool) -> int:
     from codegen.starter import write_starter
 
@@ -149,29 +183,16 @@ def _init(config: Config, report: _Reporter, slug: str, force: bool) -> int:
 
 
 def _validate(config: Config, report: _Reporter) -> int:
-    from codegen.load import load_spec, spec_files
-    from codegen.validate import validate
+    from codegen.build import validate_specs
+    from codegen.load import spec_files
 
     paths = spec_files(config.specs)
     if not paths:
         from codegen.errors import UsageError
 
         raise UsageError(f"no spec files (*.yaml) in {display(config.specs, config.root)}")
-    problems = []
-    for path in paths:
-        try:
-            validate(load_spec(path, display(path, config.root)))
-            report.detail(f"valid: {display(path, config.root)}")
-        except SpecErrors as exc:
-            problems.extend(exc.errors)
-        except CodegenError as exc:
-            from codegen.errors import SpecError
-
-            if not isinstance(exc, SpecError):
-                raise
-            problems.append(exc)
-    if problems:
-        raise SpecErrors(problems)
+    for validated in validate_specs([(p, display(p, config.root), p.read_bytes()) for p in paths]):
+        report.detail(f"valid: {validated.loaded.display_path}")
     report.info(f"{len(paths)} spec{'s' if len(paths) != 1 else ''} valid")
     return 0
 
