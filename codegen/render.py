@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.config import template_dirs
+from codegen.format import LINE_LENGTH
 from codegen.resolve import SHARED_CATEGORY_CLASSES, VendorIR
 from codegen.spec import Action, Category
 
@@ -100,6 +101,8 @@ class Renderer:
         self.env.filters["docblock"] = docstring_block
         self.env.filters["md"] = markdown_text
         self.env.filters["mdurl"] = markdown_url
+        self.env.filters["assign"] = assignment
+        self.env.filters["class_header"] = class_header
         self.package = package
         self.shared_context: dict[str, Any] = {
             "package": package,
@@ -144,7 +147,9 @@ class Renderer:
 
 def python_literal(value: Any) -> str:
     """A Python literal for a value from a spec: repr() escapes everything that matters."""
-    if value is None or isinstance(value, (bool, int, str)):
+    if isinstance(value, str):
+        return string_literal(value)
+    if value is None or isinstance(value, (bool, int)):
         return repr(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -154,6 +159,42 @@ def python_literal(value: Any) -> str:
         inner = ", ".join(python_literal(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     raise TypeError(f"no literal filter for {type(value).__name__}")
+
+
+def assignment(name: str, value: Any, indent: int) -> str:
+    """``name = <literal>``, wrapped in parentheses where black would wrap it."""
+    literal = python_literal(value)
+    if indent + len(name) + 3 + len(literal) <= LINE_LENGTH:
+        return f"{name} = {literal}"
+    if indent + 4 + len(literal) <= LINE_LENGTH:
+        pad = " " * indent
+        return f"{name} = (\n{pad}    {literal}\n{pad})"
+    return f"{name} = {literal}"  # too long either way: black leaves it whole
+
+
+def class_header(name: str, bases: tuple[str, ...]) -> str:
+    """A top-level ``class name(bases):`` line, split where black would split it."""
+    joined = ", ".join(bases)
+    if len(f"class {name}({joined}):") <= LINE_LENGTH:
+        return f"class {name}({joined}):"
+    if 4 + len(joined) <= LINE_LENGTH:
+        return f"class {name}(\n    {joined}\n):"
+    return f"class {name}(\n" + "".join(f"    {base},\n" for base in bases) + "):"
+
+
+def string_literal(value: str) -> str:
+    """repr() of a string, quoted as black quotes it, so that black has nothing to change.
+
+    Black prefers double quotes unless they need more backslashes than single ones.
+    """
+    text = repr(value)
+    if text[0] == '"':
+        return text
+    body = text[1:-1]
+    swapped = body.replace("\\'", "'").replace('"', '\\"')
+    if swapped.count("\\") > body.count("\\"):
+        return text
+    return f'"{swapped}"'
 
 
 def docstring_text(value: Any) -> str:

@@ -723,7 +723,9 @@ class _Accessor:
         return candidate
 
 
-_RESERVED_LOCALS = frozenset({"data", "text", "first_text", "first_container", "rest_of", "seconds"})
+_RESERVED_LOCALS = frozenset(
+    {"data", "text", "element", "first_text", "first_container", "member", "rest_of", "seconds"}
+)
 
 
 def _identifier_part(part: str) -> str:
