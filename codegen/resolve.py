@@ -7,8 +7,10 @@ access each envelope needs.  Templates only lay these values out.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
+import keyword
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -723,8 +725,13 @@ class _Accessor:
         return candidate
 
 
-_RESERVED_LOCALS = frozenset(
-    {"data", "text", "element", "first_text", "first_container", "member", "rest_of", "seconds"}
+# Names a reader function may not take for a variable: keywords, the builtins it calls,
+# its argument and the helpers it uses.
+_RESERVED_LOCALS = (
+    frozenset(keyword.kwlist)
+    | frozenset(keyword.softkwlist)
+    | frozenset(dir(builtins))
+    | {"data", "text", "element", "first_text", "first_container", "member", "rest_of", "seconds"}
 )
 
 
@@ -806,7 +813,7 @@ def _same(var: str, literal: str | int | bool) -> str:
         return f"{var} is {literal!r}"
     if isinstance(literal, int):
         return f"(type({var}) is int and {var} == {literal!r})"
-    return f"{var} == {json.dumps(literal)}"
+    return f"{var} == {literal!r}"
 
 
 def _describe(condition: Condition) -> str:
