@@ -25,8 +25,8 @@ def schemas_hash_of(body: str) -> str | None:
 
 
 def cache_key(vendor: VendorIR) -> str:
-    """Changes when the schemas or the way this module calls the generator change."""
-    digest = hashlib.sha256(vendor.models_sha256.encode())
+    """Changes when the schemas, the vendor's name or the way this module calls the generator change."""
+    digest = hashlib.sha256(f"{vendor.models_sha256}\0{vendor.name}".encode())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()
 

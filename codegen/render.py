@@ -111,7 +111,7 @@ class Renderer:
                 for c in Category
             ],
             "actions": [ActionView(a.name, a.value, ACTION_DOCS[a]) for a in Action],
-            "reason_phrases": [(s.value, s.phrase) for s in HTTPStatus if s.value >= 400],
+            "reason_phrases": [(s.value, s.phrase) for s in HTTPStatus],
             "message_limit": MESSAGE_LIMIT,
             "match_limit": MATCH_LIMIT,
         }

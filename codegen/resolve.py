@@ -99,6 +99,8 @@ class ClassIR:
     policy: str  # constant name of the policy
     retryable: bool
     attributes: tuple[AttributeIR, ...]
+    """Declared by this class; ``captures`` adds those its ancestors declare."""
+    captures: tuple[AttributeIR, ...]
     depth: int
     doc: tuple[str, ...]
     shared_classes: frozenset[str]  # shared category classes in this class's MRO
@@ -210,6 +212,8 @@ class VendorIR:
     request_id_body: list[str]
     retry_after_headers: list[HeaderIR]
     retry_after_body: list[str]
+    unrecognised: EnvelopeIR
+    """Reads the spec's own body paths from a JSON object that matches no envelope."""
     operation: OperationIR | None
     models: list[ModelIR]
     models_sha256: str
@@ -248,7 +252,7 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         )
 
     models = _models(spec)
-    converters = {a.converter for c in builder.ordered for a in c.attributes}
+    converters = {a.converter for c in builder.ordered for a in c.captures}
     vendor = VendorIR(
         slug=spec.vendor.slug,
         name=spec.vendor.name,
@@ -275,6 +279,7 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
             _header(h.name, h.unit == "milliseconds") for h in spec.retry_after.headers
         ],
         retry_after_body=list(spec.retry_after.body),
+        unrecognised=_envelope(_NO_ENVELOPE, spec),
         operation=operation,
         models=models,
         models_sha256=_models_hash(models),
@@ -402,6 +407,7 @@ class _ClassBuilder:
         status: int | None = None,
         code: str | None = None,
         attributes: tuple[AttributeIR, ...] = (),
+        captures: tuple[AttributeIR, ...] = (),
         shared: bool = True,
     ) -> ClassIR:
         policy = self.policies[policy_key]
@@ -435,8 +441,9 @@ class _ClassBuilder:
             policy=policy.constant,
             retryable=policy.retryable,
             attributes=attributes,
+            captures=captures,
             depth=depth,
-            doc=_class_doc(summary, title, cause, solution, attributes),
+            doc=_class_doc(summary, title, cause, solution, captures),
             shared_classes=shared_classes,
         )
 
@@ -457,9 +464,11 @@ class _ClassBuilder:
                 code=None,
                 category=Category.UNKNOWN.name,
                 category_value=Category.UNKNOWN.value,
-                policy=self.policies[spec.families.server.retry].constant,
-                retryable=False,
+                # Never returned by a parser; errors built by hand get the cautious policy.
+                policy=self.policies[self._unexpected().retry].constant,
+                retryable=self.policies[self._unexpected().retry].retryable,
                 attributes=(),
+                captures=(),
                 depth=0,
                 doc=_class_doc(f"Base class of every error the {vendor} API reports.", None, None, None, ()),
                 shared_classes=frozenset(),
@@ -493,7 +502,7 @@ class _ClassBuilder:
         for leaf, family_name, range_text, policy in leaves:
             summary = f"A {range_text} response from {vendor} that no more specific class matches."
             self.add(self.make(leaf, family_name, "fallback", summary, None, Category.UNKNOWN, policy), family_name)
-        unexpected = spec.families.unexpected or Family(retry=spec.families.client.retry)
+        unexpected = self._unexpected()
         self.add(
             self.make(
                 fallback_class_name(spec, "unexpected"), base, "fallback",
@@ -519,6 +528,20 @@ class _ClassBuilder:
 
         self.ordered = self._tree_order()
 
+    def _inherited_attributes(self, name: str) -> dict[str, AttributeIR]:
+        """Attributes the ancestors of a new class already declare, nearest first."""
+        found: dict[str, AttributeIR] = {}
+        cls: ClassIR | None = self.by_name[name]
+        while cls is not None:
+            for attribute in cls.attributes:
+                found.setdefault(attribute.name, attribute)
+            cls = self.by_name.get(cls.bases[0])
+        return found
+
+    def _unexpected(self) -> Family:
+        families = self.spec.families
+        return families.unexpected or Family(retry=families.client.retry)
+
     def _errors(self, errors: list[Error], kind: str, default_parent: str) -> None:
         pending = list(errors)
         # Parents come before children, whatever order the spec lists them in.
@@ -539,13 +562,18 @@ class _ClassBuilder:
                     parent_ir = self.by_name[parent]
                 policy_key = error.retry or next(p.key for p in self.policies.values() if p.constant == parent_ir.policy)
                 summary = _error_summary(error, self.spec.vendor.name)
-                attributes = _attributes(error)
+                inherited = self._inherited_attributes(parent)
+                captures = tuple(
+                    inherited.get(a.name, a) if a.name not in error.attributes else a
+                    for a in _attributes(error)
+                )
                 self.add(
                     self.make(
                         error.name, parent, kind, summary, error, category, policy_key,
                         status=error.status if error.status is not None else parent_ir.status,
                         code=error.code or parent_ir.code,
-                        attributes=attributes,
+                        attributes=tuple(a for a in captures if a.name not in inherited),
+                        captures=captures,
                     ),
                     parent,
                 )
@@ -660,7 +688,7 @@ def _match_tables(
         cls = builder.by_name[error.name]
         code = cls.code
         for pattern in error.patterns:
-            entry = PatternIR(pattern, error.name, cls.attributes)
+            entry = PatternIR(pattern, error.name, cls.captures)
             if code is not None:
                 code_patterns.setdefault(code, []).append(entry)
             elif cls.status is not None:
@@ -717,6 +745,8 @@ class _Accessor:
 
     def _fresh(self, base: str) -> str:
         name = base if base and base[0].isalpha() else f"v_{base}"
+        if name in _RESERVED_LOCALS:
+            name += "_"  # ``class_``, ``type_``: PEP 8's way around a reserved name
         candidate, n = name, 2
         while candidate in self.used or candidate in _RESERVED_LOCALS:
             candidate = f"{name}_{n}"
@@ -726,12 +756,13 @@ class _Accessor:
 
 
 # Names a reader function may not take for a variable: keywords, the builtins it calls,
-# its argument and the helpers it uses.
+# its argument, its own locals and the helpers it uses.
 _RESERVED_LOCALS = (
     frozenset(keyword.kwlist)
     | frozenset(keyword.softkwlist)
     | frozenset(dir(builtins))
-    | {"data", "text", "element", "first_text", "first_container", "member", "rest_of", "seconds"}
+    | {"data", "text", "code", "message", "element", "first_text", "first_container"}
+    | {"generic_fields", "member", "rest_of", "seconds"}
 )
 
 
@@ -780,6 +811,21 @@ def _envelope(envelope: Envelope, spec: Spec) -> EnvelopeIR:
         request_id=request_id,
         retry_after=retry_after,
     )
+
+
+# The shape of a body that matches no envelope: only the spec-level body paths apply.
+_NO_ENVELOPE = Envelope.model_construct(
+    name="unrecognised",
+    description=None,
+    when=[],
+    code=[],
+    message=[],
+    details=[],
+    details_from_rest_of=None,
+    request_id=[],
+    retry_after=[],
+    schema_=None,
+)
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -286,6 +286,7 @@ def _error_problems(
                 yield loaded.error((*path, "parent"), "parent chain loops: " + " -> ".join([*chain, parent.name]))
             else:
                 real_parent = parents[error.parent]
+                yield from _retyped_attributes(loaded, path, error, parents)
                 mine, theirs = _category_of(spec, error, parents), _category_of(spec, real_parent, parents)
                 if mine != theirs:
                     yield loaded.error(
@@ -315,6 +316,34 @@ def _error_problems(
     for attribute in error.attributes:
         if attribute not in groups:
             yield loaded.error((*path, "attributes", attribute), f"attribute '{attribute}' is not a named group of any pattern", key=True)
+
+
+def _group_types(error: Error) -> dict[str, str]:
+    return {
+        group: error.attributes.get(group, "str")
+        for pattern in error.patterns
+        for group in re.compile(pattern).groupindex
+    }
+
+
+def _retyped_attributes(
+    loaded: LoadedSpec, path: DataPath, error: Error, parents: dict[str, Error]
+) -> Iterator[SpecError]:
+    """A captured attribute keeps the type an ancestor gave it: a subclass cannot narrow it."""
+    mine = _group_types(error)
+    ancestor = parents.get(error.parent) if error.parent else None
+    seen: set[str] = set()
+    while ancestor is not None and ancestor.name not in seen:
+        seen.add(ancestor.name)
+        for name, kind in _group_types(ancestor).items():
+            if name in mine and name in error.attributes and mine[name] != kind:
+                yield loaded.error(
+                    (*path, "attributes", name),
+                    f"attribute '{name}' is {kind} in parent '{ancestor.name}'; declare it {kind} too, or rename the group",
+                    key=True,
+                )
+                mine.pop(name)
+        ancestor = parents.get(ancestor.parent) if ancestor.parent else None
 
 
 def _category_of(spec: Spec, error: Error, parents: dict[str, Error]) -> str:

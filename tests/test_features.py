@@ -5,10 +5,6 @@ into ``tests/features/<feature>/generated_<feature>/`` by ``python tests/goldens
 ``test_golden.py`` checks those trees are current, this module checks what they do.
 Every expected value below is written by hand from the spec and the documented
 semantics (README.md), never read back from the generated code.
-
-Tests marked ``xfail(strict=True)`` pin a compiler or template bug: each says what the
-spec asks for, what it should give and what it gives.  They start to pass (and so fail
-as XPASS) once the bug is fixed; then drop the marker.
 """
 
 from __future__ import annotations
@@ -267,19 +263,16 @@ def test_minimal_str_repr_and_pickle() -> None:
 
 
 def test_minimal_exports_and_empty_models() -> None:
-    assert bare.__all__ == [
+    contract = {"RETRY_POLICIES", "error_from_response", "next_delay", "parse_error"}
+    contract |= {"policy_for", "raise_for_error"}
+    assert contract <= set(bare.__all__)
+    assert [name for name in bare.__all__ if name.endswith("Error")] == [
         "BareClientError",
         "BareError",
         "BareServerError",
         "BareUnexpectedStatusError",
         "BareUnknownClientError",
         "BareUnknownServerError",
-        "RETRY_POLICIES",
-        "error_from_response",
-        "next_delay",
-        "parse_error",
-        "policy_for",
-        "raise_for_error",
     ]
     assert not hasattr(bare, "error_from_payload")
     models = importlib.import_module("generated_minimal.bare.models")
@@ -321,13 +314,6 @@ families:
 """
 
 
-@pytest.mark.xfail(
-    reason="BUG: a spec without `envelopes` (optional, default []) renders parser.py with an"
-    " empty `if isinstance(data, dict):` block; black rejects it and the build raises"
-    " RuntimeError 'template produced invalid Python for tiny/parser.py'",
-    raises=RuntimeError,
-    strict=True,
-)
 def test_minimal_spec_without_envelopes_compiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = build_scratch(tmp_path, "bug_no_envelopes", MINIMAL_WITHOUT_ENVELOPES, "tiny")
     monkeypatch.syspath_prepend(str(folder))
@@ -336,15 +322,6 @@ def test_minimal_spec_without_envelopes_compiles(tmp_path: Path, monkeypatch: py
     assert (type(error).__name__, error.code, error.message) == ("TinyUnknownClientError", "bad", "Bad name")
 
 
-@pytest.mark.xfail(
-    reason="BUG: the vendor base class is mapped to the 5xx family's policy in RETRY_POLICIES"
-    " (resolve.py: base ClassIR policy=families.server.retry, retryable=False):"
-    " BareError.retryable is False but policy_for(BareError(...)) is 'again' (retryable) and"
-    " next_delay(BareError('boom'), 1) returns a delay; statusless errors without `retry:`"
-    " inherit that 5xx policy too",
-    raises=AssertionError,
-    strict=True,
-)
 def test_base_class_policy_agrees_with_its_retryable_flag() -> None:
     error = bare.BareError("raised by hand")
     policy = bare.policy_for(error)
@@ -352,12 +329,6 @@ def test_base_class_policy_agrees_with_its_retryable_flag() -> None:
     assert (bare.next_delay(error, 1, random=half) is None) is (not bare.BareError.retryable)
 
 
-@pytest.mark.xfail(
-    reason="BUG (minor): REASON_PHRASES only holds statuses >= 400, so the statuses that reach"
-    " the unexpected class (1xx-3xx) get 'HTTP 302' instead of their reason phrase 'Found'",
-    raises=AssertionError,
-    strict=True,
-)
 def test_unexpected_status_message_is_its_reason_phrase() -> None:
     assert bare.parse_error(302, b"").message == "Found"
 
@@ -682,13 +653,6 @@ def test_error_from_httpx_response() -> None:
         patient.raise_for_error(httpx.Response(504, content=b""))
 
 
-@pytest.mark.xfail(
-    reason="BUG: spec-level `retry_after.body` paths are only read inside a matching envelope"
-    " (resolve.py merges them into each envelope); a JSON body no envelope recognises"
-    " ({'retry_after': 9}) gives retry_after None instead of 9.0",
-    raises=AssertionError,
-    strict=True,
-)
 def test_spec_level_retry_after_body_applies_without_an_envelope() -> None:
     assert patient.parse_error(503, {"message": "busy", "retry_after": 9}).retry_after == 9.0
 
@@ -736,13 +700,6 @@ def test_request_id_in_str() -> None:
     assert str(traced.parse_error(503, b"", ALL_HEADERS)) == "503: Service Unavailable (request id req-1)"
 
 
-@pytest.mark.xfail(
-    reason="BUG: spec-level `request_id.body` paths are only read inside a matching envelope;"
-    " a JSON body no envelope recognises ({'message': 'x', 'trace_id': 't-1'}) gives"
-    " request_id None instead of 't-1' (README: 'from the spec's headers, then its body paths')",
-    raises=AssertionError,
-    strict=True,
-)
 def test_spec_level_request_id_body_applies_without_an_envelope() -> None:
     assert traced.parse_error(500, {"message": "x", "trace_id": "t-1"}).request_id == "t-1"
 
@@ -838,13 +795,6 @@ def test_parse_error_never_returns_operation_classes() -> None:
     assert "error_from_payload" in jobs.__all__
 
 
-@pytest.mark.xfail(
-    reason="BUG: errors.py.jinja prints `retryable` only for kinds other than base/family, so"
-    " the operation family class (returned by error_from_payload for unknown codes) keeps"
-    " APIError.retryable=False although its policy 'rerun' is retryable",
-    raises=AssertionError,
-    strict=True,
-)
 def test_operation_family_retryable_matches_its_policy() -> None:
     unknown = jobs.error_from_payload(failed("MYSTERY", "x"))
     assert type(unknown) is jobs.JobsOperationFailedError
@@ -1028,14 +978,6 @@ families: {client: {retry: never}, server: {retry: never}}
 """
 
 
-@pytest.mark.xfail(
-    reason="BUG: a root-level body path that is a Python keyword (`class`, `from`, `in`...)"
-    " becomes the local variable name in the envelope reader (`class = data.get('class')`);"
-    " validation accepts the spec and the build crashes with RuntimeError 'template produced"
-    " invalid Python for kw/parser.py'",
-    raises=RuntimeError,
-    strict=True,
-)
 def test_root_body_path_named_like_a_keyword(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from codegen.errors import SpecErrors
 
@@ -1064,14 +1006,6 @@ families: {client: {retry: never}, server: {retry: never}}
 """
 
 
-@pytest.mark.xfail(
-    reason="BUG: a root-level body path `type` (RFC 7807 problem details) becomes a local"
-    " variable `type` that shadows the builtin used by `equals: <int>` conditions"
-    " (`type(status) is int`); the reader raises TypeError, parse_error silently falls back"
-    " to _last_resort: code None and message 'Too Many Requests' instead of the body's",
-    raises=AssertionError,
-    strict=True,
-)
 def test_root_body_path_named_type(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = build_scratch(tmp_path, "bug_type_shadow", RFC7807, "rfc")
     monkeypatch.syspath_prepend(str(folder))
@@ -1104,14 +1038,6 @@ errors:
 """
 
 
-@pytest.mark.xfail(
-    reason="BUG: a child error reusing its parent's group name without an `attributes` entry"
-    " redeclares it as `str | None` over the parent's `int | None`: mypy --strict fails"
-    " (incompatible override in errors.py) and `except LimitError as e: e.limit` is the"
-    " str '5'; expected the parent's type (or a validation error)",
-    raises=AssertionError,
-    strict=True,
-)
 def test_child_pattern_group_keeps_its_parents_attribute_type(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from codegen.errors import SpecErrors
 
@@ -1126,14 +1052,6 @@ def test_child_pattern_group_keeps_its_parents_attribute_type(tmp_path: Path, mo
     assert error.limit == 5
 
 
-@pytest.mark.xfail(
-    reason="BUG: models.py is reused when its schemas' hash is unchanged (build._models_source),"
-    " but its docstring names the vendor: after renaming `vendor.name` an incremental build"
-    " keeps the old name, so it differs from a clean build (goldens and `codegen check`"
-    " then disagree with the committed tree)",
-    raises=AssertionError,
-    strict=True,
-)
 def test_models_follow_a_vendor_rename(tmp_path: Path) -> None:
     spec = (FEATURES / "models" / "specs" / "typed.yaml").read_text(encoding="utf-8")
     specs = tmp_path / "specs"
