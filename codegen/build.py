@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from codegen.resolve import VendorIR
     from codegen.validate import ValidatedSpec
 
-SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_runtime.py")
-VENDOR_FILES = ("ERRORS.md", "__init__.py", "errors.py", "models.py", "parser.py", "retry.py")
+SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_retrying.py", "_runtime.py", "transports.py")
+VENDOR_FILES = ("ERRORS.md", "__init__.py", "errors.py", "models.py", "parser.py", "retry.py", "retrying.py")
 
 
 @dataclass

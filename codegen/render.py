@@ -27,7 +27,9 @@ SHARED_TEMPLATES = {
     "README.md": "package/README.md.jinja",
     "__init__.py": "package/__init__.py.jinja",
     "_base.py": "package/_base.py.jinja",
+    "_retrying.py": "package/_retrying.py.jinja",
     "_runtime.py": "package/_runtime.py.jinja",
+    "transports.py": "package/transports.py.jinja",
 }
 VENDOR_TEMPLATES = {
     "ERRORS.md": "vendor/ERRORS.md.jinja",
@@ -35,6 +37,7 @@ VENDOR_TEMPLATES = {
     "errors.py": "vendor/errors.py.jinja",
     "parser.py": "vendor/parser.py.jinja",
     "retry.py": "vendor/retry.py.jinja",
+    "retrying.py": "vendor/retrying.py.jinja",
 }
 EMPTY_MODELS_TEMPLATE = "vendor/models_empty.py.jinja"
 

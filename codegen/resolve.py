@@ -227,6 +227,8 @@ class VendorIR:
         names = [c.name for c in self.classes]
         names += ["RETRY_POLICIES", "error_from_response", "next_delay", "parse_error"]
         names += ["policy_for", "raise_for_error", "aerror_from_response", "araise_for_error"]
+        names += ["RETRYING", "call_with_retries", "acall_with_retries", "stamina_on"]
+        names += ["tenacity_retry", "tenacity_wait", "tenacity_stop"]
         if self.operation is not None:
             names.append("error_from_payload")
         return sorted(names)
