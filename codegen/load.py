@@ -82,6 +82,20 @@ def parse_spec_bytes(raw: bytes, path: Path, display_path: str) -> LoadedSpec:
         line = text.count("\n", 0, offset) + 1
         raise fail(line, offset - (text.rfind("\n", 0, offset) + 1) + 1, "file contains a NUL character")
 
+    from codegen import yaml_fast
+
+    fast = yaml_fast.parse(text)
+    if fast is not None and isinstance(fast[0], dict):
+        data, positions, key_positions = fast
+        return LoadedSpec(
+            path=path,
+            display_path=display_path,
+            sha256=hashlib.sha256(raw).hexdigest(),
+            data=data,
+            positions={k: Position(*v) for k, v in positions.items()},
+            key_positions={k: Position(*v) for k, v in key_positions.items()},
+        )
+
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 

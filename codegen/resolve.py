@@ -861,7 +861,9 @@ def _same(var: str, literal: str | int | bool) -> str:
         return f"{var} is {literal!r}"
     if isinstance(literal, int):
         return f"(type({var}) is int and {var} == {literal!r})"
-    return f"{var} == {literal!r}"
+    from codegen.render import string_literal
+
+    return f"{var} == {string_literal(literal)}"
 
 
 def _describe(condition: Condition) -> str:
