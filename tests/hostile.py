@@ -411,15 +411,46 @@ def run_parse_error(vendor: Vendor, rng: random.Random, status_code: int | None 
     check_parse_error(vendor, rng, code, body(rng, vendor), headers(rng, vendor))
 
 
-def run_error_from_response(vendor: Vendor, rng: random.Random) -> None:
-    built, code, content = response(rng, vendor)
-    error = vendor.package.error_from_response(built)
+def check_response_error(error: Any, vendor: Vendor, rng: random.Random, code: int | None, content: Any) -> None:
+    """None below 400; otherwise the contract, with the response's status and body."""
     if code is not None and code < 400:
         assert error is None, f"{type(error).__name__} for status {code}"
     elif code is not None:
         check(error, vendor, content, rng, code)
     elif error is not None:
         check(error, vendor, error.body, rng)
+
+
+def run_error_from_response(vendor: Vendor, rng: random.Random) -> None:
+    built, code, content = response(rng, vendor)
+    check_response_error(vendor.package.error_from_response(built), vendor, rng, code, content)
+
+
+class AsyncResponse:
+    """An aiohttp-like response: ``status``, and a body that ``read()`` must await."""
+
+    def __init__(self, status: Any, headers: Any, content: Any) -> None:
+        self.status = status
+        self.headers = headers
+        self._content = content
+
+    async def read(self) -> Any:
+        return self._content
+
+
+def run_aerror_from_response(vendor: Vendor, rng: random.Random) -> None:
+    import asyncio
+
+    if rng.random() < 0.5:
+        built, code, content = response(rng, vendor)
+    else:
+        code = status(rng)
+        content = rng.choice((body(rng, vendor), dumps(mutated_example(rng, vendor)).encode()))
+        built = AsyncResponse(code, headers(rng, vendor), content)
+        if not isinstance(content, (bytes, str)):
+            content = None  # only text or bytes is a body
+    error = asyncio.run(vendor.package.aerror_from_response(built))
+    check_response_error(error, vendor, rng, code, content)
 
 
 def run_error_from_payload(vendor: Vendor, rng: random.Random) -> None:
@@ -432,6 +463,7 @@ def run_error_from_payload(vendor: Vendor, rng: random.Random) -> None:
 RUNNERS: dict[str, Callable[[Vendor, random.Random], None]] = {
     "parse_error": run_parse_error,
     "error_from_response": run_error_from_response,
+    "aerror_from_response": run_aerror_from_response,
     "error_from_payload": run_error_from_payload,
 }
 

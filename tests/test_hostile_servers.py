@@ -9,6 +9,7 @@ runs the same generators for far longer.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from types import SimpleNamespace
@@ -53,6 +54,13 @@ def test_parse_error_keeps_the_contract(vendor: hostile.Vendor, status: int, see
 @given(seed=seeds)
 def test_error_from_response_keeps_the_contract(vendor: hostile.Vendor, seed: int) -> None:
     hostile.run_error_from_response(vendor, random.Random(seed))
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.slug)
+@settings(bounded, max_examples=20)
+@given(seed=seeds)
+def test_aerror_from_response_keeps_the_contract(vendor: hostile.Vendor, seed: int) -> None:
+    hostile.run_aerror_from_response(vendor, random.Random(seed))
 
 
 @pytest.mark.parametrize("vendor", PAYLOAD_VENDORS, ids=lambda v: v.slug)
@@ -117,12 +125,13 @@ def test_next_delay_stays_within_the_cap(
 # --- big, deep and wrongly typed bodies, as explicit examples ------------------------------
 
 
-def _big_bodies() -> dict[str, Any]:
+@functools.cache
+def big_bodies() -> dict[str, Any]:
     filler = "é" * (BIG // 4)  # two bytes each in UTF-8
     message = {"error": {"message": filler, "code": filler}}
     return {
         "20 MB JSON message": json.dumps(message, ensure_ascii=False).encode(),
-        "20 MB random bytes": random.Random(0).getrandbits(8 * BIG).to_bytes(BIG, "little"),
+        "20 MB random bytes": random.Random(0).randbytes(BIG),
         "20 MB of '<'": "<" * BIG,
         "20 MB of '{'": b"{" * BIG,
         "20 MB text line": "x" * BIG,
@@ -141,12 +150,25 @@ def _nested(depth: int) -> dict[str, Any]:
     return root
 
 
-BIG_BODIES = _big_bodies()
+BIG_BODY_NAMES = [
+    "20 MB JSON message",
+    "20 MB random bytes",
+    "20 MB of '<'",
+    "20 MB of '{'",
+    "20 MB text line",
+    "JSON lists nested 100,000 deep",
+    "JSON objects nested 100,000 deep",
+    "mapping nested 100,000 deep",
+]
 
 
-@pytest.mark.parametrize("name", sorted(BIG_BODIES))
+def test_big_body_names_are_every_big_body() -> None:
+    assert sorted(big_bodies()) == sorted(BIG_BODY_NAMES)
+
+
+@pytest.mark.parametrize("name", BIG_BODY_NAMES)
 def test_big_and_deep_bodies_keep_the_contract(name: str) -> None:
-    body = BIG_BODIES[name]
+    body = big_bodies()[name]
     raw = body if isinstance(body, bytes) else body.encode() if isinstance(body, str) else b"{}"
     rng = random.Random(name)
     headers = {"Retry-After": "1e400", "X-Request-ID": "r" * 10_240}
