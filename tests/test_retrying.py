@@ -376,6 +376,15 @@ def test_transport_hands_back_the_last_error_response(vendor_server: VendorServe
     assert len(vendor_server.received_at(post)) == len(vendor_server.received_at(quota)) == 1
 
 
+def test_transport_resends_a_post_with_an_idempotency_key(vendor_server: VendorServer, clock: FakeClock) -> None:
+    url = vendor_server.serve(EDGEE_500, OK)
+    transport = RetryTransport(retrying=edgee.RETRYING, sleep=clock.sleep, clock=clock, random=half)
+    with httpx.Client(transport=transport) as client:
+        assert client.post(url, json={"n": 1}, headers={"Idempotency-Key": "k1"}).status_code == 200
+    assert len(vendor_server.received_at(url)) == 2
+    assert clock.sleeps == [0.5]
+
+
 def test_transport_resends_a_post_rejected_before_processing(vendor_server: VendorServer, clock: FakeClock) -> None:
     url = vendor_server.serve(submit_limited(3), OK)
     transport = RetryTransport(retrying=speech.RETRYING, sleep=clock.sleep, clock=clock)
@@ -400,10 +409,10 @@ def test_async_transport_keeps_polling(vendor_server: VendorServer, clock: FakeC
 # import cost ---------------------------------------------------------------------------
 
 
-def test_vendor_packages_import_no_retry_or_http_library() -> None:
+def test_vendor_packages_import_no_retry_http_or_async_library() -> None:
     code = (
         "import sys, generated.edgee, generated.speech\n"
-        "loaded = {'tenacity', 'stamina', 'httpx', 'aiohttp', 'requests'} & set(sys.modules)\n"
+        "loaded = {'tenacity', 'stamina', 'httpx', 'aiohttp', 'requests', 'asyncio'} & set(sys.modules)\n"
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
