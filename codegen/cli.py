@@ -166,7 +166,7 @@ def _diff(config: Config, report: _Reporter, args: argparse.Namespace) -> int:
     else:
         against = args.against or "HEAD"
         old = compile_revision(config.specs, against)
-    changes = compare(old, compile_folder(config.specs, config.root), config.output.name)
+    changes = compare(old, compile_folder(config.specs, config.root), config.output.name, display(config.specs, config.root))
     text = render(changes, against, args.format)
     if args.format != "text" or not report.quiet or any(c.breaking for c in changes):
         sys.stdout.write(text)

@@ -117,14 +117,16 @@ def _sides(validated: list[ValidatedSpec]) -> dict[str, Side]:
     return {v.slug: Side(v, resolve(v)) for v in validated}
 
 
-def compare(old: dict[str, Side], new: dict[str, Side], package: str) -> list[Change]:
+def compare(old: dict[str, Side], new: dict[str, Side], package: str, specs: str) -> list[Change]:
+    """Every change from ``old`` to ``new``; ``specs`` is the spec folder as messages show it."""
     changes: list[Change] = []
     for slug in sorted(set(old) | set(new)):
         if slug not in new:
-            before = old[slug]
+            # Reported where the spec file was, so that annotations land on a real path.
+            where = f"{specs}/{old[slug].validated.loaded.path.name}"
             changes.append(
                 Change(slug, "removed", f"{package}.{slug}", f"vendor '{slug}' removed: the package {package}.{slug} is gone",
-                       True, before.file, 1, 1)
+                       True, where, 1, 1)
             )
         elif slug not in old:
             after = new[slug]

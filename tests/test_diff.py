@@ -124,7 +124,7 @@ def test_against_an_older_revision_and_whole_vendors(repo: Path, capsys) -> None
     assert "specs/beta.yaml:1:1: added: beta: vendor 'beta' added" in capsys.readouterr().out
     (repo / "specs" / "beta.yaml").unlink()
     assert main(["diff"]) == 3
-    assert "HEAD:specs/beta.yaml:1:1: BREAKING: beta: vendor 'beta' removed: the package generated.beta is gone" in capsys.readouterr().out
+    assert "specs/beta.yaml:1:1: BREAKING: beta: vendor 'beta' removed: the package generated.beta is gone" in capsys.readouterr().out
     assert main(["diff", "--against", "HEAD~1"]) == 0
 
 

@@ -40,3 +40,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test in ci
     assert "codegen check" in ci
+
+
+def test_ci_runs_the_tests_that_install_from_pypi() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "CODEGEN_SLOW_TESTS=1 python -m pytest -m slow" in ci
+    assert "CODEGEN_SLOW_TESTS=1 python -m pytest -m slow" in README
