@@ -8,15 +8,17 @@ records the hash of its spec and of the generator that wrote it.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from codegen import __version__
 from codegen.config import Config, display, template_dirs
 from codegen.errors import SpecError, SpecErrors, UsageError
-from codegen.format import body_of, read_header
+from codegen.format import body_of, is_intact, read_header
 from codegen.load import spec_files
 
 if TYPE_CHECKING:
@@ -112,61 +114,223 @@ def validate_specs(sources: list[tuple[Path, str, bytes]]) -> list[ValidatedSpec
     return validated
 
 
-def compile_specs(config: Config) -> Plan:
-    """Compile every spec into the planned output tree, or raise ``SpecErrors``."""
-    from codegen.format import black_format, is_markdown, with_header
-    from codegen.render import Renderer
-    from codegen.resolve import resolve
+@dataclass(frozen=True)
+class VendorSummary:
+    """What the shared files say about a vendor; kept in its ``__init__.py`` for reuse."""
 
+    slug: str
+    name: str
+    language: str
+    docs_url: str
+
+
+@dataclass(frozen=True)
+class _VendorJob:
+    """One spec to compile, with what a worker process needs to do it."""
+
+    path: Path
+    shown: str
+    raw: bytes
+    templates: Path | None
+    package: str
+    fingerprint: str
+    models_text: str  # the vendor's current models.py, reused when its schemas are unchanged
+
+
+@dataclass
+class _VendorResult:
+    slug: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+    summary: VendorSummary | None = None
+    models_job: tuple[Any, ...] | None = None  # (vendor, header arguments) for the generator
+    problems: list[SpecError] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+PARALLEL_MIN_SPECS = 2
+"""Compile in worker processes from this many changed specs: below it, forking costs more."""
+WORKERS = 2
+_SUMMARY_LINE = re.compile(r"^# vendor summary: (\{.*\})$", re.MULTILINE)
+
+
+def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> Plan:
+    """Compile every spec into the planned output tree, or raise ``SpecErrors``.
+
+    ``existing`` maps paths of the current output to their text: a vendor whose files
+    there are intact and carry its spec's hash and this generator's is reused without
+    compiling, and an unchanged ``models.py`` skips datamodel-code-generator.
+    """
     paths = spec_files(config.specs)
     if not paths:
         raise UsageError(f"no spec files (*.yaml) in {display(config.specs, config.root)}")
     started = time.perf_counter()
-    validated = validate_specs([(p, display(p, config.root), p.read_bytes()) for p in paths])
-
+    existing = existing or {}
     fingerprint = generator_fingerprint(config)
-    generator = fingerprint[:16]
-    vendors = [resolve(v) for v in validated]
-    renderer = Renderer(config.templates, package=config.output.name)
-    plan = Plan(slugs=[v.slug for v in vendors])
-    plan.timings.append(("load, validate and resolve the specs", time.perf_counter() - started))
+    plan = Plan()
+    summaries: dict[str, VendorSummary] = {}
+    jobs: list[_VendorJob] = []
+    problems: list[SpecError] = []
+    stems: dict[str, str] = {}
+    for path in paths:
+        shown, raw = display(path, config.root), path.read_bytes()
+        if path.stem in stems:
+            problems.append(SpecError(shown, 1, 1, f"two spec files for '{path.stem}': {stems[path.stem]} and {shown}"))
+            continue
+        stems[path.stem] = shown
+        reused = _reusable(existing, path.stem, hashlib.sha256(raw).hexdigest(), fingerprint[:16])
+        if reused is not None:
+            plan.files.update(reused[0])
+            summaries[path.stem] = reused[1]
+            continue
+        models_text = existing.get(f"{path.stem}/models.py", "")
+        jobs.append(_VendorJob(path, shown, raw, config.templates, config.output.name, fingerprint, models_text))
+    plan.timings.append(("hash the specs and reuse unchanged vendors", time.perf_counter() - started))
 
-    def emit(relative: str, source: str, origin: str, kind: str, origin_hash: str) -> None:
-        markdown = is_markdown(relative)
-        body = source if markdown else black_format(source, relative)
-        plan.files[relative] = with_header(body, origin, kind, origin_hash, generator, markdown=markdown)
+    for result in _compile_all(jobs):
+        problems.extend(result.problems)
+        if result.summary is not None:
+            plan.files.update(result.files)
+            summaries[result.slug] = result.summary
+            plan.timings.append((f"render {result.slug}", result.seconds))
+    if problems:
+        raise SpecErrors(problems)
 
     started = time.perf_counter()
-    for name, source in renderer.shared(vendors).items():
-        emit(name, source, "codegen's templates", "templates", fingerprint)
+    plan.slugs = [p.stem for p in paths if p.stem in summaries]
+    shared = _renderer(config.templates, config.output.name).shared([summaries[s] for s in plan.slugs])
+    for name, source in shared.items():
+        plan.files[name] = _emit(name, source, "codegen's templates", "templates", fingerprint, fingerprint)
     plan.timings.append(("render the shared files", time.perf_counter() - started))
-    for vendor in vendors:
-        started = time.perf_counter()
-        for name, source in renderer.vendor(vendor).items():
-            emit(f"{vendor.slug}/{name}", source, vendor.spec_path, "spec", vendor.spec_sha256)
-        emit(
-            f"{vendor.slug}/models.py",
-            _models_source(config, vendor, renderer),
-            vendor.spec_path,
-            "spec",
-            vendor.spec_sha256,
-        )
-        plan.timings.append((f"render {vendor.slug}", time.perf_counter() - started))
     return plan
 
 
-def _models_source(config: Config, vendor: VendorIR, renderer: Renderer) -> str:
-    """The models module, reusing the existing one when the schemas have not changed."""
-    from codegen.format import is_intact
-    from codegen.payloads import cache_key, models_source, schemas_hash_of
+def _reusable(
+    existing: Mapping[str, str], slug: str, spec_hash: str, generator: str
+) -> tuple[dict[str, str], VendorSummary] | None:
+    """A vendor's files from the current output, if they are exactly what a build would write."""
+    import json
 
-    if not vendor.models:
-        return renderer.empty_models(vendor)
-    existing = config.output / vendor.slug / "models.py"
+    files = {}
+    for name in VENDOR_FILES:
+        relative = f"{slug}/{name}"
+        text = existing.get(relative)
+        header = read_header(text) if text is not None else None
+        if header is None or header.generator != generator or header.source_hash != spec_hash:
+            return None
+        if not is_intact(text):  # type: ignore[arg-type]
+            return None
+        files[relative] = text
+    found = _SUMMARY_LINE.search(files[f"{slug}/__init__.py"])
+    if found is None:  # a template override without the summary: compile the spec
+        return None
+    return files, VendorSummary(**json.loads(found.group(1)))
+
+
+def _compile_all(jobs: list[_VendorJob]) -> list[_VendorResult]:
+    """Compile the specs, in worker processes when there are enough of them.
+
+    datamodel-code-generator, the slowest import, gets a process of its own that
+    starts importing it at once, while the other workers compile.
+    """
+    import multiprocessing
+
+    if len(jobs) < PARALLEL_MIN_SPECS or "fork" not in multiprocessing.get_all_start_methods():
+        results = [_compile_vendor(job) for job in jobs]
+        for result in results:
+            if result.models_job is not None:
+                _add_models(result, _models_file(result.models_job))
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, mp_context=context) as models_pool:
+        models_pool.submit(_import_models_generator)  # starts the process and the import
+        _import_compiler()  # before forking, so that the workers share it
+        with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
+            results = list(pool.map(_compile_vendor, jobs))
+        pending = [(r, models_pool.submit(_models_file, r.models_job)) for r in results if r.models_job]
+        for result, future in pending:
+            _add_models(result, future.result())
+    return results
+
+
+def _import_compiler() -> None:
+    import black  # noqa: F401
+
+    import codegen.render  # noqa: F401
+    import codegen.validate  # noqa: F401
+
+
+def _import_models_generator() -> None:
+    import black  # noqa: F401
+    import datamodel_code_generator.model.pydantic_v2  # noqa: F401
+    import datamodel_code_generator.parser.openapi  # noqa: F401
+
+
+def _compile_vendor(job: _VendorJob) -> _VendorResult:
+    """Load, validate, resolve, render and format one spec."""
+    from codegen.load import parse_spec_bytes
+    from codegen.payloads import cache_key, schemas_hash_of
+    from codegen.resolve import resolve
+    from codegen.validate import validate
+
+    started = time.perf_counter()
     try:
-        text = existing.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    if text and is_intact(text) and schemas_hash_of(text) == cache_key(vendor):
-        return body_of(text)
-    return models_source(vendor)
+        vendor = resolve(validate(parse_spec_bytes(job.raw, job.path, job.shown)))
+    except SpecErrors as exc:
+        return _VendorResult(problems=exc.errors)
+    except SpecError as exc:
+        return _VendorResult(problems=[exc])
+    renderer = _renderer(job.templates, job.package)
+    origin = (vendor.spec_path, "spec", vendor.spec_sha256)
+    result = _VendorResult(slug=vendor.slug, summary=_summary(vendor))
+    for name, source in renderer.vendor(vendor).items():
+        relative = f"{vendor.slug}/{name}"
+        result.files[relative] = _emit(relative, source, *origin, job.fingerprint)
+    models = f"{vendor.slug}/models.py"
+    if not vendor.models:
+        result.files[models] = _emit(models, renderer.empty_models(vendor), *origin, job.fingerprint)
+    elif job.models_text and is_intact(job.models_text) and schemas_hash_of(job.models_text) == cache_key(vendor):
+        result.files[models] = _emit(models, body_of(job.models_text), *origin, job.fingerprint)
+    else:
+        result.models_job = (vendor, models, origin, job.fingerprint)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _models_file(models_job: tuple[Any, ...]) -> str:
+    from codegen.payloads import models_source
+
+    vendor, relative, origin, fingerprint = models_job
+    return _emit(relative, models_source(vendor), *origin, fingerprint)
+
+
+def _add_models(result: _VendorResult, text: str) -> None:
+    relative = result.models_job[1]  # type: ignore[index]
+    result.files[relative] = text
+    result.models_job = None
+
+
+def _summary(vendor: VendorIR) -> VendorSummary:
+    return VendorSummary(**vendor.summary)
+
+
+def _emit(relative: str, source: str, origin: str, kind: str, origin_hash: str, fingerprint: str) -> str:
+    from codegen.format import black_format, is_markdown, with_header
+
+    markdown = is_markdown(relative)
+    body = source if markdown else black_format(source, relative)
+    return with_header(body, origin, kind, origin_hash, fingerprint[:16], markdown=markdown)
+
+
+_renderers: dict[tuple[Path | None, str], Renderer] = {}
+
+
+def _renderer(templates: Path | None, package: str) -> Renderer:
+    """One Jinja environment per process, so that templates are compiled once."""
+    from codegen.render import Renderer
+
+    key = (templates, package)
+    if key not in _renderers:
+        _renderers[key] = Renderer(templates, package=package)
+    return _renderers[key]

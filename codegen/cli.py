@@ -211,9 +211,9 @@ def _build(config: Config, report: _Reporter, force: bool) -> int:
         report.info(f"{output} is up to date ({report.elapsed()})")
         return 0
     from codegen.build import compile_specs
-    from codegen.write import apply, locked, plan_changes, remove_stale_staging, scan
+    from codegen.write import apply, generated_texts, locked, plan_changes, remove_stale_staging, scan
 
-    plan = compile_specs(config)
+    plan = compile_specs(config, generated_texts(scan(config.output)))
     started = time.perf_counter()
     with locked(config.output):
         remove_stale_staging(config.output)
@@ -246,10 +246,10 @@ def _check(config: Config, report: _Reporter, show_diff: bool) -> int:
     import difflib
 
     from codegen.build import compile_specs
-    from codegen.write import scan
+    from codegen.write import generated_texts, scan
 
-    plan = compile_specs(config)
     existing = scan(config.output)
+    plan = compile_specs(config, generated_texts(existing))
     stale = []
     for path in sorted(set(plan.files) | {p for p, f in existing.items() if f.generated}):
         old = existing[path].text if path in existing else None

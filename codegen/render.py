@@ -8,17 +8,22 @@ docstring text), so nothing a spec says can become code.  In the Markdown docume
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import quote
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codegen.config import template_dirs
 from codegen.format import LINE_LENGTH
 from codegen.resolve import SHARED_CATEGORY_CLASSES, VendorIR
 from codegen.spec import Action, Category
+
+if TYPE_CHECKING:
+    from codegen.build import VendorSummary
 
 MESSAGE_LIMIT = 8192
 MATCH_LIMIT = 4096
@@ -106,6 +111,7 @@ class Renderer:
         self.env.filters["mdurl"] = markdown_url
         self.env.filters["assign"] = assignment
         self.env.filters["class_header"] = class_header
+        self.env.filters["json_comment"] = json_comment
         self.package = package
         self.shared_context: dict[str, Any] = {
             "package": package,
@@ -127,7 +133,8 @@ class Renderer:
             **self.shared_context, **context, macros=macros
         )
 
-    def shared(self, vendors: list[VendorIR]) -> dict[str, str]:
+    def shared(self, vendors: Sequence[VendorSummary]) -> dict[str, str]:
+        """The files every vendor shares; they read each vendor's summary only."""
         return {
             name: self.render(template, vendors=vendors)
             for name, template in SHARED_TEMPLATES.items()
@@ -162,6 +169,11 @@ def python_literal(value: Any) -> str:
         inner = ", ".join(python_literal(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     raise TypeError(f"no literal filter for {type(value).__name__}")
+
+
+def json_comment(value: Any) -> str:
+    """A value as JSON on one line, safe in a ``#`` comment: control characters are escaped."""
+    return json.dumps(value, ensure_ascii=True, sort_keys=True)
 
 
 def assignment(name: str, value: Any, indent: int) -> str:

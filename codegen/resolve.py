@@ -223,6 +223,11 @@ class VendorIR:
     reference: list[ReferenceIR]
 
     @property
+    def summary(self) -> dict[str, str]:
+        """What the shared files say about the vendor."""
+        return {"docs_url": self.docs_url, "language": self.language, "name": self.name, "slug": self.slug}
+
+    @property
     def exports(self) -> list[str]:
         names = [c.name for c in self.classes]
         names += ["RETRY_POLICIES", "error_from_response", "next_delay", "parse_error"]

@@ -71,6 +71,11 @@ def scan(output: Path) -> dict[str, ExistingFile]:
     return found
 
 
+def generated_texts(existing: dict[str, ExistingFile]) -> dict[str, str]:
+    """The text of every generated file of a scanned tree, by path."""
+    return {p: f.text for p, f in existing.items() if f.generated and f.text is not None}
+
+
 def plan_changes(
     output: Path, planned: dict[str, str], existing: dict[str, ExistingFile], force: bool
 ) -> TreeChanges:
