@@ -67,4 +67,40 @@ def models_source(vendor: VendorIR) -> str:
         )
     if not isinstance(result, str):
         raise RuntimeError(f"datamodel-code-generator gave no single module for {vendor.slug}")
-    return result
+    return escaped_literals(result)
+
+
+def escaped_literals(source: str) -> str:
+    """``source`` with every string literal that holds a raw control, separator or bidi
+    character rewritten with escapes, its value unchanged.
+
+    The generator copies schema descriptions and property names into docstrings and
+    aliases as they are: a right-to-left override there would make the code read
+    differently from what it does, and a raw carriage return would not survive.
+    """
+    import ast
+    import io
+    import tokenize
+
+    starts = [0]  # offset of each line, split as the tokenizer splits them: at "\n" only
+    for line in io.StringIO(source):
+        starts.append(starts[-1] + len(line))
+    edits = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type != tokenize.STRING or all(ch.isprintable() or ch == "\n" for ch in token.string):
+            continue
+        if "f" in token.string.split(token.string[-1], 1)[0].lower():
+            continue  # an f-string's value is not a constant
+        value = ast.literal_eval(token.string)
+        if not isinstance(value, str):
+            continue
+        if token.string.endswith(('"""', "'''")):
+            literal = '"""' + "\n".join(docstring_text(line) for line in value.split("\n")) + '"""'
+        else:
+            literal = repr(value)
+        begin = starts[token.start[0] - 1] + token.start[1]
+        end = starts[token.end[0] - 1] + token.end[1]
+        edits.append((begin, end, literal))
+    for begin, end, literal in reversed(edits):
+        source = source[:begin] + literal + source[end:]
+    return source

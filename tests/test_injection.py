@@ -248,6 +248,24 @@ def test_generated_code_compiles_and_passes_black_and_mypy(generated: tuple[Path
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_no_generated_file_holds_a_raw_control_or_bidi_character(generated: tuple[Path, ModuleType]) -> None:
+    # Such characters make source read differently from what it does ("trojan source").
+    output, _ = generated
+    files = [p for p in sorted(output.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+    for path in files:
+        raw = {hex(ord(ch)) for ch in path.read_text(encoding="utf-8") if not ch.isprintable() and ch != "\n"}
+        assert not raw, (path.name, sorted(raw))
+
+
+def test_schema_texts_survive_in_the_models(generated: tuple[Path, ModuleType]) -> None:
+    _, module = generated
+    models = importlib.import_module(f"{PACKAGE}.hostile.models")
+    field = models.HostileEnvelope.model_fields["ou___t___er"]
+    assert field.alias == OUTER
+    doc = models.HostileEnvelope.__doc__ or ""
+    assert all(part in doc for part in ("\u202e", "\u2028", "\x00", PWN, SENTINEL))
+
+
 def test_class_texts_round_trip(generated: tuple[Path, ModuleType]) -> None:
     _, module = generated
     data = spec()
