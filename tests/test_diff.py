@@ -157,3 +157,12 @@ def test_outside_a_git_repository_is_a_usage_error(tmp_path: Path, monkeypatch, 
     assert main(["init", "acme", "-q"]) == 0
     assert main(["diff"]) == 2
     assert "git rev-parse failed" in capsys.readouterr().err
+
+
+def test_quiet_prints_only_breaking_changes(repo: Path, capsys) -> None:
+    edit(repo, ("    max_attempts: 5 ", "    max_attempts: 3 "))
+    assert main(["diff", "-q"]) == 0
+    assert capsys.readouterr() == ("", "")
+    edit(repo, *BREAKING_EDITS[:1])
+    assert main(["diff", "-q"]) == 3
+    assert "BREAKING: acme: class InvalidParameterError renamed to BadParameterError" in capsys.readouterr().out
