@@ -270,6 +270,24 @@ def test_tenacity_retries_raised_errors_by_policy(vendor_server: VendorServer, c
     assert clock.sleeps == [2.0, 40.0]
 
 
+def test_tenacity_async_with_aiohttp(vendor_server: VendorServer, clock: FakeClock) -> None:
+    url = vendor_server.serve(warming_up(40), OK)
+
+    async def run() -> int:
+        async with aiohttp.ClientSession() as session:
+            async for attempt in tenacity.AsyncRetrying(
+                retry=speech.tenacity_retry(), wait=speech.tenacity_wait(), sleep=clock.asleep, reraise=True
+            ):
+                with attempt:
+                    async with session.post(url, data=b"audio") as response:
+                        await speech.araise_for_error(response)
+                        return response.status
+        raise AssertionError("no attempt")
+
+    assert asyncio.run(run()) == 200
+    assert clock.sleeps == [40.0]
+
+
 def test_tenacity_retries_responses_and_keeps_the_last(vendor_server: VendorServer, clock: FakeClock) -> None:
     url = vendor_server.serve(EDGEE_500)
     with httpx.Client() as client:
