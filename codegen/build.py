@@ -316,10 +316,10 @@ def _summary(vendor: VendorIR) -> VendorSummary:
 
 
 def _emit(relative: str, source: str, origin: str, kind: str, origin_hash: str, fingerprint: str) -> str:
-    from codegen.format import black_format, is_markdown, with_header
+    from codegen.format import black_format, drop_unused_imports, is_markdown, with_header
 
     markdown = is_markdown(relative)
-    body = source if markdown else black_format(source, relative)
+    body = source if markdown else black_format(drop_unused_imports(source), relative)
     return with_header(body, origin, kind, origin_hash, fingerprint[:16], markdown=markdown)
 
 

@@ -31,6 +31,34 @@ class Header:
     content_hash: str
 
 
+def drop_unused_imports(source: str) -> str:
+    """Remove names a ``from`` import brings in that the module never uses.
+
+    Templates import every helper a vendor might need; each vendor uses a subset, and
+    generated code should read as if written by hand.
+    """
+    import ast
+
+    tree = ast.parse(source)
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    for node in tree.body:  # re-exports listed in __all__ count as used
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            used |= {e.value for e in ast.walk(node.value) if isinstance(e, ast.Constant)}
+    lines = source.splitlines(keepends=True)
+    for node in reversed(tree.body):
+        if not isinstance(node, ast.ImportFrom) or node.module == "__future__":
+            continue
+        kept = [alias for alias in node.names if (alias.asname or alias.name) in used]
+        if len(kept) == len(node.names):
+            continue
+        statement = ast.ImportFrom(module=node.module, names=kept, level=node.level)
+        replacement = [ast.unparse(statement) + "\n"] if kept else []
+        lines[node.lineno - 1 : node.end_lineno] = replacement
+    return "".join(lines)
+
+
 def black_format(source: str, filename: str) -> str:
     import black
 

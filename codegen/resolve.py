@@ -12,7 +12,7 @@ import hashlib
 import json
 import keyword
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from codegen.naming import (
