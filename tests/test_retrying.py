@@ -22,7 +22,7 @@ import stamina
 import tenacity
 import tenacity.nap
 
-from generated import Action, QuotaExceededError, RateLimitedError, edgee, speech
+from generated import Action, QuotaExceededError, RateLimitedError, RetryEvent, edgee, speech
 from generated.transports import AsyncRetryTransport, RetryTransport
 from goldens import ROOT
 from vendor_server import Reply, VendorServer
@@ -99,6 +99,7 @@ def test_503_with_retry_after_then_200(vendor_server: VendorServer, clock: FakeC
     assert clock.sleeps == [7.0]
     assert len(vendor_server.received_at(url)) == 2
     [event] = events
+    assert isinstance(event, RetryEvent)
     assert (event.attempt, event.delay, event.elapsed, event.error.status) == (1, 7.0, 0.0, 503)
     assert event.policy is edgee.policy_for(event.error)
 
