@@ -11,15 +11,13 @@ import hashlib
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codegen import __version__
-from codegen.config import Config, display, template_dirs
+from codegen.config import Config, display, spec_files, template_dirs
 from codegen.errors import SpecError, SpecErrors, UsageError
-from codegen.format import body_of, is_intact, read_header
-from codegen.load import spec_files
+from codegen.format import HEADER_LINES, body_of, is_intact, read_header
 
 if TYPE_CHECKING:
     from codegen.render import Renderer
@@ -30,14 +28,14 @@ SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_retrying.py", "_runtim
 VENDOR_FILES = ("ERRORS.md", "__init__.py", "errors.py", "models.py", "parser.py", "retry.py", "retrying.py")
 
 
-@dataclass
 class Plan:
     """The complete output tree: posix path under the output folder -> file content."""
 
-    files: dict[str, str] = field(default_factory=dict)
-    slugs: list[str] = field(default_factory=list)
-    timings: list[tuple[str, float]] = field(default_factory=list)
-    """Seconds spent per stage and per vendor, for ``--verbose``."""
+    def __init__(self) -> None:
+        self.files: dict[str, str] = {}
+        self.slugs: list[str] = []
+        self.timings: list[tuple[str, float]] = []
+        """Seconds spent per stage and per vendor, for ``--verbose``."""
 
 
 def generator_fingerprint(config: Config) -> str:
@@ -81,10 +79,27 @@ def is_up_to_date(config: Config) -> bool:
             return False
         if hashlib.sha256(body_of(text).encode()).hexdigest() != header.content_hash:
             return False
-    from codegen.write import scan
+    return not _stray_generated_files(config.output, set(expected))
 
-    generated = {p for p, f in scan(config.output).items() if f.generated}
-    return generated == set(expected)
+
+def _stray_generated_files(output: Path, expected: set[str]) -> bool:
+    """True when the output holds a generated file that a build would now remove."""
+    import os
+
+    for folder, dirs, files in os.walk(output):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in files:
+            path = os.path.join(folder, name)
+            if os.path.islink(path) or Path(path).relative_to(output).as_posix() in expected:
+                continue
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    head = "".join(handle.readline() for _ in range(HEADER_LINES))
+            except (OSError, UnicodeDecodeError):
+                continue
+            if read_header(head) is not None:
+                return True
+    return False
 
 
 def validate_specs(sources: list[tuple[Path, str, bytes]]) -> list[ValidatedSpec]:
@@ -114,8 +129,7 @@ def validate_specs(sources: list[tuple[Path, str, bytes]]) -> list[ValidatedSpec
     return validated
 
 
-@dataclass(frozen=True)
-class VendorSummary:
+class VendorSummary(NamedTuple):
     """What the shared files say about a vendor; kept in its ``__init__.py`` for reuse."""
 
     slug: str
@@ -124,8 +138,7 @@ class VendorSummary:
     docs_url: str
 
 
-@dataclass(frozen=True)
-class _VendorJob:
+class _VendorJob(NamedTuple):
     """One spec to compile, with what a worker process needs to do it."""
 
     path: Path
@@ -137,14 +150,16 @@ class _VendorJob:
     models_text: str  # the vendor's current models.py, reused when its schemas are unchanged
 
 
-@dataclass
 class _VendorResult:
-    slug: str = ""
-    files: dict[str, str] = field(default_factory=dict)
-    summary: VendorSummary | None = None
-    models_job: tuple[Any, ...] | None = None  # (vendor, header arguments) for the generator
-    problems: list[SpecError] = field(default_factory=list)
-    seconds: float = 0.0
+    """A compiled spec's files and summary, or its problems."""
+
+    def __init__(self, slug: str = "", summary: VendorSummary | None = None, problems: list[SpecError] | None = None) -> None:
+        self.slug = slug
+        self.summary = summary
+        self.problems = problems or []
+        self.files: dict[str, str] = {}
+        self.models_job: tuple[Any, ...] | None = None  # (vendor, path, header arguments) for the generator
+        self.seconds = 0.0
 
 
 PARALLEL_MIN_SPECS = 2

@@ -184,7 +184,7 @@ def _init(config: Config, report: _Reporter, slug: str, force: bool) -> int:
 
 def _validate(config: Config, report: _Reporter) -> int:
     from codegen.build import validate_specs
-    from codegen.load import spec_files
+    from codegen.config import spec_files
 
     paths = spec_files(config.specs)
     if not paths:
@@ -204,7 +204,7 @@ def _build(config: Config, report: _Reporter, force: bool) -> int:
     if not force and is_up_to_date(config):
         if report.verbose:
             from codegen.build import expected_paths
-            from codegen.load import spec_files
+            from codegen.config import spec_files
 
             for path in expected_paths(sorted(p.stem for p in spec_files(config.specs))):
                 report.detail(f"skipped {output}/{path} (up to date)", DIM)

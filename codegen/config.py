@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from codegen.errors import UsageError
 
 KNOWN_KEYS = ("specs", "output", "templates")
+SPEC_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     root: Path
     """The folder that paths in messages and headers are relative to."""
     specs: Path
@@ -94,3 +93,13 @@ def template_dirs(override: Path | None) -> list[Path]:
     if override is not None:
         dirs.insert(0, override)
     return dirs
+
+
+def spec_files(folder: Path) -> list[Path]:
+    """The spec files of a folder, in a stable order whatever the file system lists."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (p for p in folder.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file()),
+        key=lambda p: p.name,
+    )

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from codegen.build import validate_specs
 from codegen.config import display
 from codegen.errors import UsageError
-from codegen.load import SPEC_SUFFIXES, spec_files
+from codegen.config import SPEC_SUFFIXES, spec_files
 from codegen.resolve import ClassIR, PolicyIR, VendorIR, resolve
 from codegen.validate import ValidatedSpec
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 LINE_LENGTH = 88
 HEADER_LINES = 3
@@ -22,8 +22,7 @@ _HEADER = re.compile(r"\A# " + "# ".join(_HEADER_LINES) + r"\n")
 _MARKDOWN_HEADER = re.compile(r"\A<!-- " + "     ".join(_HEADER_LINES) + r" -->\n")
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     source: str
     kind: str
     source_hash: str
@@ -53,8 +52,11 @@ def drop_unused_imports(source: str) -> str:
         kept = [alias for alias in node.names if (alias.asname or alias.name) in used]
         if len(kept) == len(node.names):
             continue
-        statement = ast.ImportFrom(module=node.module, names=kept, level=node.level)
-        replacement = [ast.unparse(statement) + "\n"] if kept else []
+        statement = ast.unparse(ast.ImportFrom(module=node.module, names=kept, level=node.level))
+        if len(statement) > LINE_LENGTH:  # laid out as black would, so that it passes once
+            head = statement.split(" import ", 1)[0]
+            statement = f"{head} import (\n" + "".join(f"    {ast.unparse(a)},\n" for a in kept) + ")"
+        replacement = [statement + "\n"] if kept else []
         lines[node.lineno - 1 : node.end_lineno] = replacement
     return "".join(lines)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +9,6 @@ from typing import Any
 
 from codegen.errors import SpecError
 
-SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_SPEC_BYTES = 5 * 1024 * 1024
 
 # A path into the loaded data; list indices are written as strings too.
@@ -44,16 +42,6 @@ class LoadedSpec:
     def error(self, path: DataPath, message: str, *, key: bool = False) -> SpecError:
         where = self.position(path, key=key)
         return SpecError(self.display_path, where.line, where.column, message)
-
-
-def spec_files(folder: Path) -> list[Path]:
-    """The spec files of a folder, in a stable order whatever the file system lists."""
-    if not folder.is_dir():
-        return []
-    return sorted(
-        (p for p in folder.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file()),
-        key=lambda p: p.name,
-    )
 
 
 def load_spec(path: Path, display_path: str) -> LoadedSpec:
@@ -159,6 +147,8 @@ def _plain(node: Any, path: DataPath, loaded: LoadedSpec) -> Any:
         return float(node)
     if isinstance(node, str):
         return str(node)
+    import datetime
+
     if isinstance(node, (datetime.date, datetime.datetime)):
         # Keep dates as text: specs quote vendor examples, they do not compute with them.
         return node.isoformat()

@@ -89,7 +89,8 @@ class Vendor:
 
 def load_vendors(specs: Path = ROOT / "specs", package: str = "generated") -> list[Vendor]:
     """Every vendor of ``specs``, with its package imported from ``package``."""
-    from codegen.load import load_spec, spec_files
+    from codegen.config import spec_files
+    from codegen.load import load_spec
     from codegen.validate import validate
 
     vendors = []
