@@ -319,7 +319,7 @@ def response(rng: random.Random, vendor: Vendor) -> tuple[Any, int | None, Any]:
     """A response object, its status (None when it has no usable one) and its body."""
     code = status(rng)
     payload = body(rng, vendor)
-    raw = payload if isinstance(payload, bytes) else dumps(payload).encode("utf-8", "surrogatepass") if not isinstance(payload, str) else payload.encode("utf-8", "surrogatepass")
+    raw = encoded(payload)
     header_set = headers(rng, vendor)
     kind = rng.randrange(6)
     if kind == 0:
@@ -337,6 +337,13 @@ def response(rng: random.Random, vendor: Vendor) -> tuple[Any, int | None, Any]:
         return fake, None, raw
     fake = SimpleNamespace(status_code=code, headers=header_set, content=rng.choice((raw, payload if isinstance(payload, (bytes, str)) else raw)))
     return fake, code, fake.content
+
+
+def encoded(payload: Any) -> bytes:
+    """A generated body as the bytes a server would send."""
+    if isinstance(payload, bytes):
+        return payload
+    return (payload if isinstance(payload, str) else dumps(payload)).encode("utf-8", "surrogatepass")
 
 
 def string_pairs(header_set: Any) -> list[tuple[str, str]]:
