@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -102,6 +102,34 @@ def _stray_generated_files(output: Path, expected: set[str]) -> bool:
     return False
 
 
+def spec_sources(config: Config) -> list[tuple[Path, str, bytes]]:
+    """The configured folder's specs as (path, path shown in messages, content)."""
+    paths = spec_files(config.specs)
+    if not paths:
+        raise UsageError(f"no spec files (*.yaml) in {display(config.specs, config.root)}")
+    sources = []
+    for path in paths:
+        shown = display(path, config.root)
+        try:
+            sources.append((path, shown, path.read_bytes()))
+        except OSError as exc:
+            raise SpecErrors([SpecError(shown, 1, 1, f"cannot read the file: {exc.strerror}")]) from None
+    return sources
+
+
+STAGING_PREFIX = ".codegen-staging-"
+
+
+def stale_staging(output: Path) -> list[Path]:
+    """Staging folders beside the output; outside a build's lock, only killed builds leave them."""
+    prefix = f".{output.name}{STAGING_PREFIX}"
+    try:
+        entries = list(output.parent.iterdir())
+    except OSError:
+        return []
+    return [e for e in entries if e.name.startswith(prefix) and e.is_dir() and not e.is_symlink()]
+
+
 def validate_specs(sources: list[tuple[Path, str, bytes]]) -> list[ValidatedSpec]:
     """Load and validate specs given as (path, path shown in messages, content).
 
@@ -115,7 +143,7 @@ def validate_specs(sources: list[tuple[Path, str, bytes]]) -> list[ValidatedSpec
     stems: dict[str, str] = {}
     for path, shown, raw in sources:
         if path.stem in stems:
-            problems.append(SpecError(shown, 1, 1, f"two spec files for '{path.stem}': {stems[path.stem]} and {shown}"))
+            problems.append(SpecError(shown, 1, 1, f"two spec files for '{path.stem}': {stems[path.stem]} and {shown}; keep one"))
             continue
         stems[path.stem] = shown
         try:
@@ -150,6 +178,59 @@ class _VendorJob(NamedTuple):
     models_text: str  # the vendor's current models.py, reused when its schemas are unchanged
 
 
+class _SchemaPlaces(NamedTuple):
+    """Where each payload model's schema sits in the spec, to point at one the generator rejects."""
+
+    shown: str
+    models: tuple[tuple[str, tuple[str, ...]], ...]  # (model class, path of its schema)
+    positions: Mapping[tuple[str, ...], tuple[int, int]]  # of every value inside the schemas
+
+    @classmethod
+    def of(cls, validated: ValidatedSpec) -> _SchemaPlaces:
+        from codegen.naming import details_model_name, envelope_model_name
+        from codegen.validate import error_sections
+
+        spec = validated.spec
+        models = [
+            (envelope_model_name(e.name), ("envelopes", str(i), "schema"))
+            for i, e in enumerate(spec.envelopes)
+            if e.schema_ is not None
+        ]
+        for section, errors in error_sections(spec):
+            models += [
+                (details_model_name(e.name), (*section, str(i), "details_schema"))
+                for i, e in enumerate(errors)
+                if e.details_schema is not None
+            ]
+        roots = [path for _, path in models]
+        positions = {
+            path: (where.line, where.column)
+            for path, where in validated.loaded.positions.items()
+            if any(path[: len(root)] == root for root in roots)
+        }
+        return cls(validated.loaded.display_path, tuple(models), positions)
+
+    def error(self, exc: Exception) -> SpecError:
+        """The generator's complaint, at the schema it names (or the first one)."""
+        reason = str(exc)
+        path = next((p for name, p in self.models if f"/{name}'" in reason), self.models[0][1])
+        # The generator validates schemas with pydantic: "<dotted location>\n  <message> [type=...".
+        found = re.search(r"^([^\s].*)\n  (.+?)(?: \[type=|$)", reason, re.MULTILINE)
+        detail = reason.strip().splitlines()[0][:300] if reason.strip() else type(exc).__name__
+        if found:
+            detail = f"{found.group(2)} (at {found.group(1)})"
+            for part in found.group(1).split("."):
+                if (*path, part) in self.positions:
+                    path = (*path, part)
+        line, column = self.positions.get(path, (1, 1))
+        return SpecError(
+            self.shown,
+            line,
+            column,
+            f"{'.'.join(path)}: datamodel-code-generator cannot turn this JSON Schema into a model: {detail}",
+        )
+
+
 class _VendorResult:
     """A compiled spec's files and summary, or its problems."""
 
@@ -159,6 +240,7 @@ class _VendorResult:
         self.problems = problems or []
         self.files: dict[str, str] = {}
         self.models_job: tuple[Any, ...] | None = None  # (vendor, path, header arguments) for the generator
+        self.schemas: _SchemaPlaces | None = None  # where the spec gives the schemas the generator reads
         self.seconds = 0.0
 
 
@@ -175,9 +257,6 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
     there are intact and carry its spec's hash and this generator's is reused without
     compiling, and an unchanged ``models.py`` skips datamodel-code-generator.
     """
-    paths = spec_files(config.specs)
-    if not paths:
-        raise UsageError(f"no spec files (*.yaml) in {display(config.specs, config.root)}")
     started = time.perf_counter()
     existing = existing or {}
     fingerprint = generator_fingerprint(config)
@@ -186,10 +265,9 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
     jobs: list[_VendorJob] = []
     problems: list[SpecError] = []
     stems: dict[str, str] = {}
-    for path in paths:
-        shown, raw = display(path, config.root), path.read_bytes()
+    for path, shown, raw in spec_sources(config):
         if path.stem in stems:
-            problems.append(SpecError(shown, 1, 1, f"two spec files for '{path.stem}': {stems[path.stem]} and {shown}"))
+            problems.append(SpecError(shown, 1, 1, f"two spec files for '{path.stem}': {stems[path.stem]} and {shown}; keep one"))
             continue
         stems[path.stem] = shown
         reused = _reusable(existing, path.stem, hashlib.sha256(raw).hexdigest(), fingerprint[:16])
@@ -211,7 +289,7 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
         raise SpecErrors(problems)
 
     started = time.perf_counter()
-    plan.slugs = [p.stem for p in paths if p.stem in summaries]
+    plan.slugs = [stem for stem in stems if stem in summaries]
     shared = _renderer(config.templates, config.output.name).shared([summaries[s] for s in plan.slugs])
     for name, source in shared.items():
         plan.files[name] = _emit(name, source, "codegen's templates", "templates", fingerprint, fingerprint)
@@ -253,7 +331,7 @@ def _compile_all(jobs: list[_VendorJob]) -> list[_VendorResult]:
         results = [_compile_vendor(job) for job in jobs]
         for result in results:
             if result.models_job is not None:
-                _add_models(result, _models_file(result.models_job))
+                _add_models(result, lambda job=result.models_job: _models_file(job))
         return results
     from concurrent.futures import ProcessPoolExecutor
 
@@ -265,7 +343,7 @@ def _compile_all(jobs: list[_VendorJob]) -> list[_VendorResult]:
             results = list(pool.map(_compile_vendor, jobs))
         pending = [(r, models_pool.submit(_models_file, r.models_job)) for r in results if r.models_job]
         for result, future in pending:
-            _add_models(result, future.result())
+            _add_models(result, future.result)
     return results
 
 
@@ -291,7 +369,8 @@ def _compile_vendor(job: _VendorJob) -> _VendorResult:
 
     started = time.perf_counter()
     try:
-        vendor = resolve(validate(parse_spec_bytes(job.raw, job.path, job.shown)))
+        validated = validate(parse_spec_bytes(job.raw, job.path, job.shown))
+        vendor = resolve(validated)
     except SpecErrors as exc:
         return _VendorResult(problems=exc.errors)
     except SpecError as exc:
@@ -309,6 +388,7 @@ def _compile_vendor(job: _VendorJob) -> _VendorResult:
         result.files[models] = _emit(models, body_of(job.models_text), *origin, job.fingerprint)
     else:
         result.models_job = (vendor, models, origin, job.fingerprint)
+        result.schemas = _SchemaPlaces.of(validated)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -317,13 +397,21 @@ def _models_file(models_job: tuple[Any, ...]) -> str:
     from codegen.payloads import models_source
 
     vendor, relative, origin, fingerprint = models_job
-    return _emit(relative, models_source(vendor), *origin, fingerprint)
+    try:
+        source = models_source(vendor)
+    except Exception as exc:  # as plain text, which crosses from a worker process intact
+        raise RuntimeError(str(exc)) from None
+    return _emit(relative, source, *origin, fingerprint)
 
 
-def _add_models(result: _VendorResult, text: str) -> None:
+def _add_models(result: _VendorResult, produce: Callable[[], str]) -> None:
     relative = result.models_job[1]  # type: ignore[index]
-    result.files[relative] = text
     result.models_job = None
+    try:
+        result.files[relative] = produce()
+    except Exception as exc:  # a schema the generator rejects is a mistake in the spec, not a crash
+        assert result.schemas is not None
+        result.problems.append(result.schemas.error(exc))
 
 
 def _summary(vendor: VendorIR) -> VendorSummary:

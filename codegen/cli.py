@@ -183,17 +183,12 @@ def _init(config: Config, report: _Reporter, slug: str, force: bool) -> int:
 
 
 def _validate(config: Config, report: _Reporter) -> int:
-    from codegen.build import validate_specs
-    from codegen.config import spec_files
+    from codegen.build import spec_sources, validate_specs
 
-    paths = spec_files(config.specs)
-    if not paths:
-        from codegen.errors import UsageError
-
-        raise UsageError(f"no spec files (*.yaml) in {display(config.specs, config.root)}")
-    for validated in validate_specs([(p, display(p, config.root), p.read_bytes()) for p in paths]):
+    specs = validate_specs(spec_sources(config))
+    for validated in specs:
         report.detail(f"valid: {validated.loaded.display_path}")
-    report.info(f"{len(paths)} spec{'s' if len(paths) != 1 else ''} valid")
+    report.info(f"{len(specs)} spec{'s' if len(specs) != 1 else ''} valid")
     return 0
 
 

@@ -72,6 +72,17 @@ def derived_class_names(spec: Spec) -> Iterator[tuple[str, DataPath]]:
             yield error.name, ("operation_failures", "errors", str(index), "name")
 
 
+def envelope_model_name(envelope: str) -> str:
+    """The pydantic model of an envelope's schema: ``failed_run`` -> ``FailedRunEnvelope``."""
+    return "".join(part[:1].upper() + part[1:] for part in envelope.split("_")) + "Envelope"
+
+
+def details_model_name(error: str) -> str:
+    """The pydantic model of an error's details: ``ModelNotFoundError`` -> ``ModelNotFoundDetails``."""
+    stem = error[: -len("Error")] if error.endswith("Error") else error
+    return stem + "Details"
+
+
 def constant_name(name: str) -> str:
     """``server_backoff`` -> ``SERVER_BACKOFF``."""
     return name.upper()

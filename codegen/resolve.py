@@ -19,6 +19,8 @@ from codegen.naming import (
     base_class_name,
     constant_name,
     default_category,
+    details_model_name,
+    envelope_model_name,
     fallback_class_name,
     family_class_name,
     reason_phrase,
@@ -886,21 +888,16 @@ def _models(spec: Spec) -> list[ModelIR]:
     models: list[ModelIR] = []
     for envelope in spec.envelopes:
         if envelope.schema_ is not None:
-            models.append(ModelIR(_pascal(envelope.name) + "Envelope", envelope.schema_))
+            models.append(ModelIR(envelope_model_name(envelope.name), envelope.schema_))
     errors = list(spec.errors)
     if spec.operation_failures is not None:
         errors += spec.operation_failures.errors
     for error in errors:
         if error.details_schema is not None:
-            stem = error.name[: -len("Error")] if error.name.endswith("Error") else error.name
-            models.append(ModelIR(stem + "Details", error.details_schema))
+            models.append(ModelIR(details_model_name(error.name), error.details_schema))
     return models
 
 
 def _models_hash(models: list[ModelIR]) -> str:
     payload = json.dumps([[m.name, m.schema] for m in models], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _pascal(name: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))

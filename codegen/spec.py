@@ -12,7 +12,8 @@ import re
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 SPEC_VERSION = 1
 
@@ -28,6 +29,26 @@ ATTRIBUTE_NAME = r"^[a-z][a-z0-9_]*$"
 SLUG = r"^[a-z][a-z0-9_]*$"
 POLICY_NAME = r"^[a-z][a-z0-9_]*$"
 ENVELOPE_NAME = r"^[a-z][a-z0-9_]*$"
+LANGUAGE = r"^[a-z]{2}(-[A-Z]{2})?$"
+BODY_PATH = r"^[^.\s]+(\.[^.\s]+)*$"
+HEADER_NAME = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
+URL = r"^https?://\S+$"
+
+# What each pattern asks for, in the words of error messages.
+PATTERN_DESCRIPTIONS = {
+    CLASS_NAME: "a CamelCase class name (a capital letter, then letters and digits) such as 'ModelNotFoundError'",
+    SLUG: "a lower_snake_case name (a lowercase letter, then lowercase letters, digits and '_')",
+    LANGUAGE: "a language code such as 'en' or 'pt-BR'",
+    BODY_PATH: "a dotted path into the body such as 'error.code' (no spaces, no empty parts)",
+    HEADER_NAME: "an HTTP header name such as 'X-Request-ID' (no spaces)",
+    URL: "an http:// or https:// URL without spaces",
+}
+
+
+def rule(message: str, field: str | None = None) -> PydanticCustomError:
+    """A broken rule of the spec format; ``field`` names the key the message points at."""
+    # The message goes in as context: pydantic would read braces in a template as placeholders.
+    return PydanticCustomError("spec_rule", "{message}", {"message": message, "field": field})
 
 
 class Category(str, Enum):
@@ -73,11 +94,11 @@ class Strict(BaseModel):
 
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_LENGTH)]
-LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
+LanguageCode = Annotated[str, Field(pattern=LANGUAGE)]
 # A string in the vendor's language, or the same text in several languages.
-LocalizedText = Text | dict[LanguageCode, Text]
+LocalizedText = Text | Annotated[dict[LanguageCode, Text], Field(min_length=1)]
 # A dotted path into a JSON body: "error.code", "detail.0.msg".
-BodyPath = Annotated[str, Field(pattern=r"^[^.\s]+(\.[^.\s]+)*$", max_length=200)]
+BodyPath = Annotated[str, Field(pattern=BODY_PATH, max_length=200)]
 PositiveDelay = Annotated[float, Field(ge=0, le=MAX_DELAY_LIMIT, allow_inf_nan=False)]
 JsonSchema = dict[str, Any]
 
@@ -89,19 +110,19 @@ class Vendor(Strict):
     """Package name under the output folder."""
     class_prefix: Annotated[str, Field(pattern=CLASS_NAME, max_length=50)]
     """Prefix of the vendor's own classes: ``<prefix>Error``, ``<prefix>ClientError``..."""
-    docs_url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)]
+    docs_url: Annotated[str, Field(pattern=URL, max_length=500)]
     language: LanguageCode = "en"
     """Language of the vendor's error messages."""
 
 
 class DelayHeader(Strict):
-    name: Annotated[str, Field(pattern=r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", max_length=100)]
+    name: Annotated[str, Field(pattern=HEADER_NAME, max_length=100)]
     unit: Literal["seconds", "milliseconds"] = "seconds"
     """Seconds headers also accept an HTTP-date, as ``Retry-After`` does."""
 
 
 class RequestIdSources(Strict):
-    headers: list[Annotated[str, Field(pattern=r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]] = []
+    headers: list[Annotated[str, Field(pattern=HEADER_NAME)]] = []
     body: list[BodyPath] = []
 
 
@@ -126,7 +147,7 @@ class Condition(Strict):
     def exactly_one_test(self) -> Condition:
         tests = [t for t in (self.is_, self.equals, self.not_equals) if t is not None]
         if len(tests) != 1:
-            raise ValueError("give exactly one of 'is', 'equals' or 'not_equals'")
+            raise rule("a condition takes exactly one of 'is', 'equals' or 'not_equals'; split it into one condition per test")
         return self
 
 
@@ -157,8 +178,9 @@ class Backoff(Strict):
     @model_validator(mode="after")
     def base_within_max(self) -> Backoff:
         if self.base > self.max_delay:
-            raise ValueError(
-                f"base ({self.base:g}) is larger than max_delay ({self.max_delay:g})"
+            raise rule(
+                f"base ({self.base:g}) is larger than max_delay ({self.max_delay:g}); lower base or raise max_delay",
+                "base",
             )
         return self
 
@@ -181,18 +203,29 @@ class RetryPolicy(Strict):
     @model_validator(mode="after")
     def coherent(self) -> RetryPolicy:
         if self.retryable and self.max_attempts < 2:
-            raise ValueError("a retryable policy needs max_attempts of at least 2")
+            raise rule(
+                "a retryable policy needs max_attempts of at least 2 (attempts in all, the first included)",
+                "max_attempts",
+            )
         if not self.retryable and self.max_attempts != 1:
-            raise ValueError("a policy that is not retryable must keep max_attempts at 1")
+            raise rule("a policy that is not retryable makes one attempt; remove max_attempts", "max_attempts")
         if self.action in (Action.RETRY, Action.CONTINUE_POLLING) and not self.retryable:
-            raise ValueError(f"action '{self.action.value}' needs retryable: true")
+            raise rule(
+                f"action '{self.action.value}' sends the request again, so the policy needs retryable: true",
+                "action",
+            )
         if self.retryable and self.action not in (Action.RETRY, Action.CONTINUE_POLLING):
-            raise ValueError(
+            raise rule(
                 f"action '{self.action.value}' does not send the same request again;"
-                " set retryable: false"
+                " set retryable: false, or use action retry or continue_polling",
+                "action",
             )
         if self.default_delay is not None and self.default_delay > self.max_server_delay:
-            raise ValueError("default_delay is larger than max_server_delay")
+            raise rule(
+                f"default_delay ({self.default_delay:g}) is larger than max_server_delay"
+                f" ({self.max_server_delay:g}), so it would never be honoured",
+                "default_delay",
+            )
         return self
 
 
@@ -235,6 +268,15 @@ class Families(Strict):
 AttributeType = Literal["str", "int", "float"]
 
 
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        near = f" near {pattern[exc.pos:exc.pos + 20]!r}" if exc.pos is not None else ""
+        raise rule(f"invalid regular expression: {exc.msg} at position {exc.pos}{near}") from None
+    return pattern
+
+
 class Error(ClassDoc):
     name: Annotated[str, Field(pattern=CLASS_NAME, max_length=80)]
     status: Annotated[int, Field(ge=100, le=599)] | None = None
@@ -242,7 +284,7 @@ class Error(ClassDoc):
     code: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     parent: Annotated[str, Field(pattern=CLASS_NAME)] | None = None
     """Another error of this spec to subclass instead of the status class."""
-    patterns: list[Annotated[str, Field(min_length=1, max_length=MAX_PATTERN_LENGTH)]] = []
+    patterns: list[Annotated[str, Field(min_length=1, max_length=MAX_PATTERN_LENGTH), AfterValidator(_compiles)]] = []
     attributes: dict[Annotated[str, Field(pattern=ATTRIBUTE_NAME, max_length=60)], AttributeType] = {}
     """Types of the named groups of ``patterns``; a group not listed here is a ``str``."""
     category: Category | None = None
@@ -254,17 +296,7 @@ class Error(ClassDoc):
     @classmethod
     def not_a_keyword(cls, value: str) -> str:
         if keyword.iskeyword(value) or keyword.issoftkeyword(value):
-            raise ValueError(f"'{value}' is a Python keyword")
-        return value
-
-    @field_validator("patterns")
-    @classmethod
-    def patterns_compile(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+            raise rule(f"'{value}' is a Python keyword and cannot name a class; choose another name")
         return value
 
 

@@ -7,10 +7,13 @@ sections, name collisions, patterns that shadow each other or backtrack badly.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import difflib
 import json
 import keyword
 import re
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -63,95 +66,253 @@ def validate(loaded: LoadedSpec) -> ValidatedSpec:
     try:
         spec = Spec.model_validate_json(json.dumps(loaded.data), strict=True)
     except ValidationError as exc:
-        raise SpecErrors([_located(loaded, error) for error in exc.errors()]) from None
+        raise SpecErrors(_located_all(loaded, exc.errors())) from None
     problems = list(_whole_spec_problems(loaded, spec))
     if problems:
         raise SpecErrors(problems)
     return ValidatedSpec(loaded, spec)
 
 
-def _located(loaded: LoadedSpec, error: Any) -> SpecError:
-    path: DataPath = tuple(str(part) for part in error["loc"])
-    # Pydantic adds the name of a union member to the location; drop parts the data lacks.
-    path = _existing_prefix(loaded, path)
-    field = ".".join(path) or "(top level)"
-    if error["type"] == "extra_forbidden":
-        key = path[-1]
-        hint = _did_you_mean(key, _allowed_keys(loaded, path[:-1]))
-        return loaded.error(path, f"unknown key '{key}'{hint}", key=True)
+# Pydantic error types that mean "the value has the wrong type" rather than "a bad value".
+_TYPE_ERRORS = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)",
+    "model_attributes_type": "a mapping (key: value)",
+    "list_type": "a list",
+}
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a pydantic error belongs in the spec's data."""
+
+    path: DataPath  # the value (or, for a missing key, the mapping that lacks it)
+    anchor: DataPath  # the value a union was tried on; errors of its members compete
+    in_union: bool
+    at_key: bool  # the error is about a mapping key, not its value
+
+
+def _place(loaded: LoadedSpec, error: Any) -> _Where:
+    """Follow pydantic's location through the data, skipping the names of union members."""
+    loc = [str(part) for part in error["loc"]]
     if error["type"] == "missing":
-        missing = str(error["loc"][-1])
-        parent = ".".join(path) or "top level"
-        return loaded.error(path, f"missing required key '{missing}' in {parent}", key=True)
-    message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    if error["type"] == "string_pattern_mismatch":
-        message = f"'{error['input']}' does not match {error['ctx']['pattern']}"
-    return loaded.error(path, f"{field}: {message}")
-
-
-def _existing_prefix(loaded: LoadedSpec, path: DataPath) -> DataPath:
+        loc = loc[:-1]
     data: Any = loaded.data
-    kept: list[str] = []
-    for part in path:
-        if isinstance(data, dict):
-            match = next((k for k in data if str(k) == part), None)
-            if match is None:
-                if part in _UNION_TAGS:
-                    continue
-                kept.append(part)
-                break
-            data = data[match]
+    path: list[str] = []
+    anchor: DataPath | None = None
+    at_key = False
+    for part in loc:
+        if part == "[key]":
+            at_key = True
+        elif isinstance(data, dict) and any(str(k) == part for k in data):
+            data = next(v for k, v in data.items() if str(k) == part)
+            path.append(part)
         elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
             data = data[int(part)]
-        elif part in _UNION_TAGS:
+            path.append(part)
+        elif anchor is None:
+            anchor = tuple(path)  # a union member's name
+    return _Where(tuple(path), anchor if anchor is not None else tuple(path), anchor is not None, at_key)
+
+
+def _located_all(loaded: LoadedSpec, errors: list[Any]) -> list[SpecError]:
+    """One plain message per mistake: union members that failed only on type are dropped."""
+    placed = [(_place(loaded, error), error) for error in errors]
+    unions: dict[DataPath, list[tuple[_Where, Any]]] = {}
+    for where, error in placed:
+        if where.in_union:
+            unions.setdefault(where.anchor, []).append((where, error))
+    missing_hints = {
+        (where.path[:-1], hint)
+        for where, error in placed
+        if error["type"] == "extra_forbidden"
+        for hint in difflib.get_close_matches(where.path[-1], _allowed_keys(loaded, where.path[:-1]), n=1, cutoff=0.6)
+    }
+    located: list[SpecError] = []
+    for where, error in placed:
+        if error["type"] == "missing" and (where.path, str(error["loc"][-1])) in missing_hints:
+            continue  # the misspelt key is reported, with this one as its suggestion
+        if where.in_union:
+            members = unions[where.anchor]
+            if error["type"] in _TYPE_ERRORS:
+                if any(e["type"] not in _TYPE_ERRORS for _, e in members):
+                    continue  # another member had the right type and a real problem
+                if error is not members[0][1]:
+                    continue
+                wanted = sorted({_TYPE_ERRORS[e["type"]] for _, e in members})
+                located.append(_at(loaded, where, f"expected {' or '.join(wanted)}, got {_describe(error['input'])}"))
+                continue
+        if error["type"] == "spec_rule" and error["ctx"].get("field"):
+            # A rule about one key of this mapping points at that key, when the spec gives it.
+            child = (*where.path, error["ctx"]["field"])
+            if child in loaded.positions:
+                where = dataclasses.replace(where, path=child)
+        if error["type"] == "extra_forbidden":
+            # Name the mapping, and point at the key itself.
+            parent = dataclasses.replace(where, path=where.path[:-1])
+            message = _message(loaded, where, error)
+            field = ".".join(parent.path)
+            located.append(loaded.error(where.path, f"{field}: {message}" if field else message, key=True))
             continue
-        else:
-            break
-        kept.append(part)
-    return tuple(kept)
+        located.append(_at(loaded, where, _message(loaded, where, error)))
+    return located
 
 
-# Names pydantic puts into error locations for members of a union type.
-_UNION_TAGS = frozenset(
-    {"str", "int", "float", "bool", "list[any]", "dict[str,any]", "dict[str,str]",
-     "constrained-str", "function-after[exactly_one_test(), Condition]", "Family",
-     "list", "dict", "literal['str','int','float']"}
-)
+def _at(loaded: LoadedSpec, where: _Where, message: str) -> SpecError:
+    field = ".".join(where.path)
+    return loaded.error(where.path, f"{field}: {message}" if field else message, key=where.at_key)
+
+
+def _message(loaded: LoadedSpec, where: _Where, error: Any) -> str:
+    """Pydantic's message for one error, rewritten to say what is wrong and what to do."""
+    from codegen.spec import PATTERN_DESCRIPTIONS
+
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    shown = _describe(value)
+    if where.at_key:
+        if kind in ("int_parsing", "greater_than_equal", "less_than_equal"):
+            shown = value if str(value).isdigit() else repr(value)
+            return f"key {shown} is not an HTTP status code (100 to 599)"
+        if kind == "string_pattern_mismatch":
+            return f"key {_short(value)} is not {PATTERN_DESCRIPTIONS.get(ctx['pattern'], 'valid here')}"
+    if kind == "extra_forbidden":
+        key = where.path[-1]
+        allowed = _allowed_keys(loaded, where.path[:-1])
+        hint = _did_you_mean(key, allowed)
+        if not hint and allowed:
+            hint = f"; allowed here: {', '.join(allowed)}"
+        return f"unknown key '{key}'{hint}"
+    if kind == "missing":
+        return f"missing required key '{error['loc'][-1]}'"
+    if kind in _TYPE_ERRORS:
+        return f"expected {_TYPE_ERRORS[kind]}, got {shown}{_type_hint(kind, value)}"
+    if kind == "spec_rule":
+        return str(ctx["message"])
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = {"greater_than_equal": ("at least", "ge"), "greater_than": ("more than", "gt"),
+                 "less_than_equal": ("at most", "le"), "less_than": ("less than", "lt")}[kind]
+        return f"must be {bound[0]} {ctx[bound[1]]:g}, not {_short(value)}"
+    if kind == "finite_number":
+        return f"must be a finite number, not {_short(value)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is {len(value):,} characters long; at most {ctx['max_length']:,} are allowed"
+    if kind == "too_long":
+        return f"has {ctx['actual_length']:,} entries; at most {ctx['max_length']:,} are allowed"
+    if kind == "too_short":
+        return f"is empty; give at least {ctx['min_length']} entr{'y' if ctx['min_length'] == 1 else 'ies'}"
+    if kind == "string_pattern_mismatch":
+        return f"{_short(value)} is not {PATTERN_DESCRIPTIONS.get(ctx['pattern'], 'of the expected form ' + ctx['pattern'])}"
+    if kind in ("literal_error", "enum"):
+        options = re.findall(r"'([^']*)'", ctx.get("expected", "")) or [ctx.get("expected", "")]
+        if where.path == ("spec_version",):
+            return f"spec_version {_short(value)} is not supported; this version of codegen reads spec_version: 1"
+        hint = _did_you_mean(str(value), options)
+        return f"{_short(value)} is not one of {', '.join(options)}{hint}"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"the number {_short(value)}"
+    if isinstance(value, str):
+        return f"the string {_short(value)}"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _short(value: Any) -> str:
+    """A value as messages show it: quoted when text, cut short when long."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, float):
+        return repr(value)
+    text = json.dumps(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_hint(kind: str, value: Any) -> str:
+    if isinstance(value, str) and kind in ("int_type", "float_type", "int_parsing", "float_parsing"):
+        try:
+            float(value)
+        except ValueError:
+            return ""
+        return "; remove the quotes"
+    if isinstance(value, str) and kind in ("bool_type", "bool_parsing"):
+        return "; write true or false, unquoted"
+    if kind == "string_type" and isinstance(value, (bool, int, float)):
+        return "; quote it to make it a string"
+    if value is None:
+        return "; fill in the value"
+    return ""
 
 
 def _allowed_keys(loaded: LoadedSpec, path: DataPath) -> list[str]:
+    """The keys the spec format allows in the mapping at ``path`` (none when it is free-form)."""
     from codegen.spec import Spec
 
-    model: Any = Spec
+    annotation: Any = Spec
     for part in path:
-        if part.isdigit():
+        model = _model_in(annotation)
+        if model is None:
+            annotation = _item_type(annotation)  # a list item or a mapping's value
+            if annotation is None:
+                return []
             continue
         field = model.model_fields.get(part) or next(
             (f for f in model.model_fields.values() if f.alias == part), None
         )
         if field is None:
             return []
-        model = _model_in(field.annotation)
-        if model is None:
-            return []
-    return [field.alias or name for name, field in model.model_fields.items()]
+        annotation = field.annotation
+    model = _model_in(annotation)
+    return [field.alias or name for name, field in model.model_fields.items()] if model else []
 
 
 def _model_in(annotation: Any) -> Any:
+    """The pydantic model an annotation is, or is made optional from."""
     from pydantic import BaseModel
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    metadata = getattr(annotation, "__origin__", None)
-    if metadata is not None and metadata is not annotation:
-        return _model_in(metadata)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        models = [a for a in typing.get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+        return models[0] if len(models) == 1 else None
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _model_in(typing.get_args(annotation)[0])
     return None
+
+
+def _item_type(annotation: Any) -> Any:
+    """What a list's items or a mapping's values are; None when ``annotation`` is neither."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _item_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        found = [_item_type(arg) for arg in typing.get_args(annotation)]
+        return next((f for f in found if f is not None), None)
+    if origin is list:
+        return typing.get_args(annotation)[0]
+    if origin is dict:
+        return typing.get_args(annotation)[1]
+    return None
+
+
+def _defined(names: list[str]) -> str:
+    return f"; defined: {', '.join(names)}" if names else "; none is defined"
 
 
 def _did_you_mean(key: str, allowed: list[str]) -> str:
@@ -163,21 +324,27 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     slug = spec.vendor.slug
     stem = loaded.path.stem
     if stem != slug:
-        yield loaded.error(("vendor", "slug"), f"slug '{slug}' must match the file name '{stem}'")
+        yield loaded.error(
+            ("vendor", "slug"), f"slug '{slug}' must match the file name '{stem}'; rename the file or change the slug"
+        )
 
     policies = spec.retry_policies
     envelopes = [e.name for e in spec.envelopes]
 
     def policy_ref(path: DataPath, name: str | None) -> Iterator[SpecError]:
         if name is not None and name not in policies:
-            hint = _did_you_mean(name, list(policies))
+            hint = _did_you_mean(name, list(policies)) or _defined(list(policies))
             yield loaded.error(path, f"retry policy '{name}' is not defined under retry_policies{hint}")
 
     seen_envelopes: dict[str, int] = {}
     for index, envelope in enumerate(spec.envelopes):
         if envelope.name in seen_envelopes:
-            yield loaded.error(("envelopes", str(index), "name"), f"envelope '{envelope.name}' is defined twice")
-        seen_envelopes[envelope.name] = index
+            first = _where(loaded, ("envelopes", str(seen_envelopes[envelope.name]), "name"))
+            yield loaded.error(
+                ("envelopes", str(index), "name"),
+                f"envelope '{envelope.name}' is already defined at {first}; rename one of them",
+            )
+        seen_envelopes.setdefault(envelope.name, index)
 
     yield from policy_ref(("families", "client", "retry"), spec.families.client.retry)
     yield from policy_ref(("families", "server", "retry"), spec.families.server.retry)
@@ -186,7 +353,7 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     for status, status_class in spec.statuses.items():
         yield from policy_ref(("statuses", str(status), "retry"), status_class.retry)
         if status < 400:
-            yield loaded.error(("statuses", str(status)), f"status {status} is not an error status (400-599)", key=True)
+            yield loaded.error(("statuses", str(status)), f"status {status} is not an error status (400-599); remove it", key=True)
 
     # Every class name the vendor package will define, with where it was named.
     from codegen.naming import derived_class_names
@@ -194,8 +361,9 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     names: dict[str, DataPath] = {}
     for name, path in derived_class_names(spec):
         yield from _name_problems(loaded, names, name, path)
+    yield from _generated_name_problems(loaded, spec, set(names))
 
-    for section, errors in _error_sections(spec):
+    for section, errors in error_sections(spec):
         for index, error in enumerate(errors):
             path = (*section, str(index))
             yield from _error_problems(loaded, spec, path, error, errors)
@@ -204,7 +372,7 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     if spec.operation_failures is not None:
         failures = spec.operation_failures
         if failures.envelope not in envelopes:
-            hint = _did_you_mean(failures.envelope, envelopes)
+            hint = _did_you_mean(failures.envelope, envelopes) or _defined(envelopes)
             yield loaded.error(
                 ("operation_failures", "envelope"),
                 f"envelope '{failures.envelope}' is not defined under envelopes{hint}",
@@ -214,7 +382,7 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
             if error.status is not None:
                 yield loaded.error(
                     ("operation_failures", "errors", str(index), "status"),
-                    "operation failures arrive in successful responses and take no status",
+                    "operation failures arrive in successful responses and take no status; remove it",
                 )
             if error.code is None:
                 yield loaded.error(
@@ -225,7 +393,94 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     yield from _group_problems(loaded, spec)
 
 
-def _error_sections(spec: Spec) -> Iterator[tuple[DataPath, list[Error]]]:
+def _generated_name_problems(loaded: LoadedSpec, spec: Spec, class_names: set[str]) -> Iterator[SpecError]:
+    """Policy constants and payload models: names derived from the spec that must stay distinct."""
+    from codegen.naming import constant_name, details_model_name, envelope_model_name
+
+    for name in spec.retry_policies:
+        constant = constant_name(name)
+        if constant == "RETRY_POLICIES" or constant in class_names:
+            yield loaded.error(
+                ("retry_policies", name),
+                f"retry policy '{name}' becomes the constant {constant}, a name the retry module"
+                " already uses; rename the policy",
+                key=True,
+            )
+    models: dict[str, tuple[str, DataPath]] = {}
+    sources = [
+        (envelope_model_name(e.name), f"envelope '{e.name}'", ("envelopes", str(i), "name"))
+        for i, e in enumerate(spec.envelopes)
+        if e.schema_ is not None
+    ]
+    for section, errors in error_sections(spec):
+        sources += [
+            (details_model_name(e.name), f"error '{e.name}'", (*section, str(i), "name"))
+            for i, e in enumerate(errors)
+            if e.details_schema is not None
+        ]
+    for model, label, path in sources:
+        if model in models:
+            other, other_path = models[model]
+            yield loaded.error(
+                path,
+                f"the schema of {label} becomes the model class {model}, as does the schema of"
+                f" {other} at {_where(loaded, other_path)}; rename one of them",
+            )
+        models.setdefault(model, (label, path))
+    for index, envelope in enumerate(spec.envelopes):
+        if envelope.schema_ is not None:
+            yield from _schema_problems(loaded, ("envelopes", str(index), "schema"), envelope.schema_)
+    for section, errors in error_sections(spec):
+        for index, error in enumerate(errors):
+            if error.details_schema is not None:
+                yield from _schema_problems(loaded, (*section, str(index), "details_schema"), error.details_schema)
+
+
+_JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
+
+
+def _schema_problems(loaded: LoadedSpec, path: DataPath, schema: Any) -> Iterator[SpecError]:
+    """The JSON Schema mistakes that would stop the model generator, at their own lines."""
+
+    def at(where: DataPath, message: str) -> SpecError:
+        return loaded.error(where, f"{'.'.join(where)}: {message}")
+
+    if not isinstance(schema, dict):
+        yield at(path, f"a JSON Schema must be a mapping, not {_describe(schema)}")
+        return
+    kind = schema.get("type")
+    for name in kind if isinstance(kind, list) else [kind]:
+        if name is not None and name not in _JSON_TYPES:
+            hint = _did_you_mean(str(name), list(_JSON_TYPES)) or f"; use one of {', '.join(_JSON_TYPES)}"
+            yield at((*path, "type"), f"{_short(name)} is not a JSON Schema type{hint}")
+    for key in ("properties", "patternProperties", "$defs", "definitions"):
+        if key in schema:
+            if not isinstance(schema[key], dict):
+                yield at((*path, key), f"'{key}' must be a mapping of names to schemas")
+                continue
+            for name, sub in schema[key].items():
+                yield from _schema_problems(loaded, (*path, key, str(name)), sub)
+    for key in ("items", "additionalProperties", "not"):
+        if key in schema and not isinstance(schema[key], bool):
+            yield from _schema_problems(loaded, (*path, key), schema[key])
+    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        if key in schema:
+            if not isinstance(schema[key], list) or not schema[key]:
+                yield at((*path, key), f"'{key}' must be a non-empty list of schemas")
+                continue
+            for index, sub in enumerate(schema[key]):
+                yield from _schema_problems(loaded, (*path, key, str(index)), sub)
+    for key in ("required", "enum"):
+        value = schema.get(key)
+        if value is not None and not (isinstance(value, list) and (key == "enum" or all(isinstance(v, str) for v in value))):
+            what = "property names" if key == "required" else "values"
+            yield at((*path, key), f"'{key}' must be a list of {what}")
+    ref = schema.get("$ref")
+    if ref is not None:
+        yield at((*path, "$ref"), "'$ref' is not supported in spec schemas; write the schema out in place")
+
+
+def error_sections(spec: Spec) -> Iterator[tuple[DataPath, list[Error]]]:
     yield ("errors",), spec.errors
     if spec.operation_failures is not None:
         yield ("operation_failures", "errors"), spec.operation_failures.errors
@@ -236,19 +491,20 @@ def _name_problems(
 ) -> Iterator[SpecError]:
     folded = name.lower()
     if name in SHARED_NAMES:
-        yield loaded.error(path, f"class name '{name}' is already taken by the shared runtime")
+        yield loaded.error(path, f"class name '{name}' is already taken by the shared runtime; choose another name")
     elif hasattr(builtins, name):
-        yield loaded.error(path, f"class name '{name}' would shadow the Python builtin of that name")
+        yield loaded.error(path, f"class name '{name}' would shadow the Python builtin of that name; choose another name")
     elif keyword.iskeyword(name):
         yield loaded.error(path, f"class name '{name}' is a Python keyword")
     for other, other_path in names.items():
         if other == name:
-            yield loaded.error(path, f"class name '{name}' is already used at {_where(loaded, other_path)}")
+            yield loaded.error(path, f"class name '{name}' is already used at {_where(loaded, other_path)}; rename one of them")
             return
         if other.lower() == folded:
             yield loaded.error(
                 path,
-                f"class name '{name}' differs only in case from '{other}' at {_where(loaded, other_path)}",
+                f"class name '{name}' differs only in case from '{other}' at {_where(loaded, other_path)};"
+                " the two would clash on case-insensitive file systems and in snake_case; rename one of them",
             )
             return
     names[name] = path
@@ -262,15 +518,15 @@ def _where(loaded: LoadedSpec, path: DataPath) -> str:
 def _error_problems(
     loaded: LoadedSpec, spec: Spec, path: DataPath, error: Error, siblings: list[Error]
 ) -> Iterator[SpecError]:
-    if error.status is not None and error.status not in spec.statuses:
+    if error.status is not None and error.status not in spec.statuses and path[0] == "errors":
         yield loaded.error(
             (*path, "status"),
             f"status {error.status} is not declared under statuses; add it there first",
         )
-    if error.code is None and not error.patterns and error.parent is None:
-        yield loaded.error(path, f"error '{error.name}' needs a code or message patterns to be told apart")
     if error.code is None and error.status is None and error.parent is None and path[0] == "errors":
-        yield loaded.error(path, f"error '{error.name}' needs a code or a status")
+        yield loaded.error(path, f"error '{error.name}' needs a code, or a status and message patterns")
+    elif error.code is None and not error.patterns and error.parent is None:
+        yield loaded.error(path, f"error '{error.name}' needs a code or message patterns to be told apart")
     if error.parent is not None:
         parents = {e.name: e for e in siblings}
         parent = parents.get(error.parent)
@@ -283,7 +539,10 @@ def _error_problems(
                 chain.append(parent.name)
                 parent = parents.get(parent.parent) if parent.parent else None
             if parent is not None:
-                yield loaded.error((*path, "parent"), "parent chain loops: " + " -> ".join([*chain, parent.name]))
+                yield loaded.error(
+                    (*path, "parent"),
+                    "parent chain loops (" + " -> ".join([*chain, parent.name]) + "); an error cannot be its own ancestor",
+                )
             else:
                 real_parent = parents[error.parent]
                 yield from _retyped_attributes(loaded, path, error, parents)
@@ -310,12 +569,16 @@ def _error_problems(
         for group in compiled.groupindex:
             groups.add(group)
             if group in RESERVED_ATTRIBUTES:
-                yield loaded.error(pattern_path, f"named group '{group}' collides with the built-in attribute '{group}'")
+                yield loaded.error(pattern_path, f"named group '{group}' collides with the built-in attribute '{group}' of every error; rename the group")
             elif keyword.iskeyword(group) or not re.fullmatch(r"[a-z][a-z0-9_]*", group):
-                yield loaded.error(pattern_path, f"named group '{group}' must be a lower_snake_case name that is not a keyword")
+                yield loaded.error(pattern_path, f"named group '{group}' becomes an attribute, so it must be a lower_snake_case name that is not a Python keyword; rename the group")
     for attribute in error.attributes:
         if attribute not in groups:
-            yield loaded.error((*path, "attributes", attribute), f"attribute '{attribute}' is not a named group of any pattern", key=True)
+            yield loaded.error(
+                (*path, "attributes", attribute),
+                f"attribute '{attribute}' is not a named group of any pattern; add (?P<{attribute}>...) to a pattern or remove it",
+                key=True,
+            )
 
 
 def _group_types(error: Error) -> dict[str, str]:
@@ -369,7 +632,7 @@ def _category_of(spec: Spec, error: Error, parents: dict[str, Error]) -> str:
 
 def _group_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     """Errors that share a code (or a status, when they have no code) must stay distinguishable."""
-    for section, errors in _error_sections(spec):
+    for section, errors in error_sections(spec):
         groups: dict[tuple[Any, ...], list[tuple[int, Error]]] = {}
         for index, error in enumerate(errors):
             key = ("code", error.code) if error.code is not None else ("status", error.status)
@@ -380,7 +643,8 @@ def _group_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
                 index, error = members[-1]
                 yield loaded.error(
                     (*section, str(index), "status"),
-                    f"code '{key[1]}' is given two statuses ({', '.join(str(s) for s in sorted(statuses, key=str))}); one code selects one error family",
+                    f"code '{key[1]}' is given two statuses ({', '.join(str(s) for s in sorted(statuses, key=str))});"
+                    " a known code selects its error whatever the status, so give it one status",
                 )
             catch_alls = [(i, e) for i, e in members if not e.patterns]
             for index, error in catch_alls[1:]:
@@ -404,7 +668,8 @@ def _shadowing(loaded: LoadedSpec, section: DataPath, members: list[tuple[int, E
                 if previous == pattern or (probes and all(re.search(previous, p) for p in probes)):
                     yield loaded.error(
                         (*section, str(index), "patterns", str(pattern_index)),
-                        f"pattern can never match: the earlier pattern {previous!r} of '{owner.name}' matches first",
+                        f"pattern can never match: the earlier pattern {previous!r} of '{owner.name}' matches first;"
+                        " put the more specific pattern first, or make them distinct",
                     )
                     break
         earlier.extend((p, error) for p in error.patterns)

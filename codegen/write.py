@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codegen.build import STAGING_PREFIX, stale_staging
 from codegen.errors import CodegenError
 from codegen.format import is_intact, read_header
 
-STAGING_PREFIX = ".codegen-staging-"
 
 
 @dataclass
@@ -119,11 +119,9 @@ def locked(output: Path) -> Iterator[None]:
 
 
 def remove_stale_staging(output: Path) -> None:
-    """Staging folders left by a build that was killed; only called under the lock."""
-    prefix = f".{output.name}{STAGING_PREFIX}"
-    for entry in output.parent.iterdir():
-        if entry.name.startswith(prefix) and entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
+    """Remove what killed builds left behind; only called under the lock."""
+    for entry in stale_staging(output):
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 def apply(output: Path, planned: dict[str, str], changes: TreeChanges) -> None:

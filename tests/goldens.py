@@ -3,15 +3,25 @@
 Refresh every golden tree (then read the diff before committing it)::
 
     python tests/goldens.py
+
+Refresh the expected messages of the malformed specs in ``tests/bad_specs`` (then read
+every changed message: it must point at the mistake and say what to do)::
+
+    python tests/goldens.py --bad-specs
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = Path(__file__).resolve().parent / "features"
+BAD_SPECS = Path(__file__).resolve().parent / "bad_specs"
 sys.path.insert(0, str(ROOT))
 
 from codegen.build import compile_specs  # noqa: E402
@@ -20,6 +30,8 @@ from codegen.write import apply, locked, plan_changes, scan  # noqa: E402
 
 
 def feature_dirs() -> list[Path]:
+    if not FEATURES.is_dir():
+        return []
     return sorted(p for p in FEATURES.iterdir() if (p / "specs").is_dir())
 
 
@@ -52,7 +64,44 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
+def bad_spec_cases() -> list[Path]:
+    """One folder per malformed spec; ``_baseline`` holds the valid spec they each change."""
+    return sorted(p for p in BAD_SPECS.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+def run_cli(project: Path, *args: str) -> tuple[int, str, str]:
+    """Run ``codegen`` in-process from ``project``: (exit code, stdout, stderr)."""
+    from codegen.cli import main as codegen_main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(project), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = codegen_main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def build_bad_spec(case: Path, project: Path) -> tuple[int, str]:
+    """``codegen build`` of one malformed spec copied into ``project/specs``: (exit code, stderr)."""
+    specs = project / "specs"
+    specs.mkdir(parents=True, exist_ok=True)
+    for spec in case.iterdir():
+        if spec.suffix in (".yaml", ".yml"):
+            shutil.copyfile(spec, specs / spec.name)
+    code, _, err = run_cli(project, "build", "--specs", "specs", "--output", "generated")
+    return code, err
+
+
+def refresh_bad_specs() -> None:
+    for case in bad_spec_cases():
+        with tempfile.TemporaryDirectory() as project:
+            _, err = build_bad_spec(case, Path(project))
+        (case / "expected.txt").write_text(err, encoding="utf-8")
+    print(f"refreshed {len(bad_spec_cases())} messages in {BAD_SPECS.relative_to(ROOT)}")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--bad-specs"]:
+        refresh_bad_specs()
+        return
     targets = [(ROOT / "specs", ROOT / "generated")]
     targets += [(f / "specs", golden_output(f)) for f in feature_dirs()]
     for specs, output in targets:
