@@ -197,6 +197,13 @@ def _build(config: Config, report: _Reporter, force: bool) -> int:
 
     output = display(config.output, config.root)
     if not force and is_up_to_date(config):
+        from codegen.build import stale_staging
+
+        if stale_staging(config.output):  # a build killed after its swap: the tree is whole
+            from codegen.write import locked, remove_stale_staging
+
+            with locked(config.output):
+                remove_stale_staging(config.output)
         if report.verbose:
             from codegen.build import expected_paths
             from codegen.config import spec_files

@@ -1,0 +1,285 @@
+"""Builds that crash, run twice at once, or meet files they did not write.
+
+``codegen build`` assembles the new tree in a staging folder beside the output and swaps
+it in with one atomic rename, under a lock on the output's parent folder. These tests
+kill builds at random moments, race them, and check what is left on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from goldens import BAD_SPECS, config_for, run_cli
+
+from codegen.build import STAGING_PREFIX, compile_specs
+
+BASELINE = (BAD_SPECS / "_baseline" / "acme.yaml").read_text(encoding="utf-8")
+BUILD = ("build", "--specs", "specs", "--output", "generated")
+
+
+def spec_text(slug: str, title: str = "Invalid field") -> str:
+    """The baseline spec under another vendor name, with a title that marks its version."""
+    return (
+        BASELINE.replace("slug: acme", f"slug: {slug}")
+        .replace("class_prefix: Acme", f"class_prefix: {slug.capitalize()}")
+        .replace("title: Invalid field", f"title: {title}")
+    )
+
+
+def write_specs(project: Path, specs: dict[str, str]) -> None:
+    """Make ``project/specs`` hold exactly ``specs`` (slug -> text)."""
+    folder = project / "specs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        if old.stem not in specs:
+            old.unlink()
+    for slug, text in specs.items():
+        (folder / f"{slug}.yaml").write_text(text, encoding="utf-8")
+
+
+def build(project: Path, *flags: str) -> tuple[int, str]:
+    code, _, err = run_cli(project, *BUILD, *flags)
+    return code, err
+
+
+def tree(output: Path) -> dict[str, bytes]:
+    """Every file under ``output`` but bytecode caches: posix path -> content."""
+    return {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in sorted(output.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def leftovers(project: Path) -> list[str]:
+    return sorted(p.name for p in project.iterdir() if STAGING_PREFIX in p.name)
+
+
+OLD_SPECS = {"acme": spec_text("acme"), "beta": spec_text("beta")}
+# Changes one package and removes the other: the swap writes, deletes and keeps files.
+NEW_SPECS = {"acme": spec_text("acme", "Invalid field, revised")}
+
+
+@pytest.fixture(scope="module")
+def old_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project built from OLD_SPECS, with a file of the user's in its output."""
+    project = tmp_path_factory.mktemp("old")
+    write_specs(project, OLD_SPECS)
+    assert build(project) == (0, "")
+    (project / "generated" / "NOTES.md").write_text("kept by hand\n")
+    return project
+
+
+@pytest.fixture(scope="module")
+def new_tree(old_project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """What a complete build of NEW_SPECS over the old project leaves in the output."""
+    project = tmp_path_factory.mktemp("new") / "project"
+    shutil.copytree(old_project, project)
+    write_specs(project, NEW_SPECS)
+    assert build(project) == (0, "")
+    return tree(project / "generated")
+
+
+def _forked_build(project: Path) -> int:
+    """Start ``codegen build`` in a child process forked from this one, so that it starts at once."""
+    from codegen.cli import main
+
+    pid = os.fork()
+    if pid == 0:  # the child: the command line's main, output silenced, never back into pytest
+        code = 1
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+            os.chdir(project)
+            code = main([*BUILD, "-q"])
+        finally:
+            os._exit(code)
+    return pid
+
+
+def test_a_build_killed_at_any_moment_leaves_the_old_tree_or_the_new_one(
+    old_project: Path, new_tree: dict[str, bytes], tmp_path: Path
+) -> None:
+    old_tree = tree(old_project / "generated")
+    assert old_tree != new_tree and old_tree["NOTES.md"] == new_tree["NOTES.md"]
+
+    # How long a whole build takes here (the children inherit the caches this first run warms).
+    calibration = tmp_path / "calibration"
+    shutil.copytree(old_project, calibration)
+    write_specs(calibration, NEW_SPECS)
+    compile_specs(config_for(calibration / "specs", calibration / "generated"))
+    started = time.perf_counter()
+    _, status = os.waitpid(_forked_build(calibration), 0)
+    duration = time.perf_counter() - started
+    assert os.waitstatus_to_exitcode(status) == 0
+
+    rng = random.Random(os.environ.get("PYTEST_SEED", "kill"))
+    outcomes = {"old": 0, "new": 0}
+    stale: list[Path] = []
+
+    def start(trial: int) -> dict[str, Any]:
+        project = tmp_path / f"trial{trial}"
+        shutil.copytree(old_project, project)
+        write_specs(project, NEW_SPECS)
+        started = time.perf_counter()
+        # Odd trials die at any moment; even ones once the build starts writing (its staging
+        # folder appears), within the next few milliseconds: assembling, swap or clean-up.
+        kill_at = started + rng.uniform(0, duration) if trial % 2 else None
+        return {"trial": trial, "project": project, "pid": _forked_build(project), "kill_at": kill_at,
+                "deadline": started + 5 * duration}
+
+    def finish(run: dict[str, Any]) -> None:
+        os.kill(run["pid"], signal.SIGKILL)
+        os.waitpid(run["pid"], 0)
+        project = run["project"]
+        found = tree(project / "generated")
+        assert found in (old_tree, new_tree), f"trial {run['trial']}: a mix of old and new files"
+        outcomes["old" if found == old_tree else "new"] += 1
+        beside = sorted(p.name for p in project.iterdir() if STAGING_PREFIX not in p.name)
+        assert beside == ["generated", "specs"], beside
+        if leftovers(project):
+            stale.append(project)
+
+    trials = iter(range(50))
+    running = [start(next(trials)) for _ in range(2)]  # two at a time, one per core
+    while running:
+        now = time.perf_counter()
+        for run in list(running):
+            if run["kill_at"] is None:
+                exited = os.waitid(os.P_PID, run["pid"], os.WEXITED | os.WNOHANG | os.WNOWAIT)
+                if leftovers(run["project"]) or exited is not None or now > run["deadline"]:
+                    run["kill_at"] = now + rng.uniform(0, 0.02)
+            elif now >= run["kill_at"]:
+                finish(run)
+                running.remove(run)
+                trial = next(trials, None)
+                if trial is not None:
+                    running.append(start(trial))
+        time.sleep(0.0005)
+
+    # The random moments must have caught builds both before and after their swap.
+    assert outcomes["old"] and outcomes["new"], outcomes
+
+    # The next build finishes the job and clears what the killed one left beside the output.
+    for project in stale[:5]:
+        assert build(project) == (0, "")
+        assert tree(project / "generated") == new_tree
+        assert leftovers(project) == []
+
+
+def test_files_the_toolkit_did_not_write_are_never_touched(old_project: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(old_project, project)
+    output = project / "generated"
+    foreign = {
+        "NOTES.md": b"kept by hand\n",
+        "acme/helpers.py": b"def helper() -> int:\n    return 1\n",
+        "acme/data/table.bin": bytes(range(256)),
+        "beta/local.txt": b"stays even when beta's spec goes\n",
+        "extra/__init__.py": b"",
+    }
+    for relative, content in foreign.items():
+        (output / relative).parent.mkdir(parents=True, exist_ok=True)
+        (output / relative).write_bytes(content)
+    (output / "link.md").symlink_to("NOTES.md")
+    before = {r: (output / r).lstat() for r in [*foreign, "link.md"]}
+
+    write_specs(project, {**NEW_SPECS, "gamma": spec_text("gamma")})  # rewrites acme, removes beta, adds gamma
+    assert build(project) == (0, "")
+
+    for relative, content in foreign.items():
+        after = (output / relative).lstat()
+        assert (output / relative).read_bytes() == content
+        assert (after.st_ino, after.st_mtime_ns, after.st_mode) == (
+            before[relative].st_ino,
+            before[relative].st_mtime_ns,
+            before[relative].st_mode,
+        )
+    assert os.readlink(output / "link.md") == "NOTES.md"
+    assert sorted(p.name for p in (output / "beta").iterdir()) == ["local.txt"]
+
+
+def test_a_file_edited_by_hand_is_not_overwritten_without_force(old_project: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(old_project, project)
+    edited = project / "generated" / "acme" / "errors.py"
+    edited.write_text(edited.read_text() + "\nPATCHED = True\n")
+    before = tree(project / "generated")
+
+    for specs in (OLD_SPECS, NEW_SPECS):  # whether or not the spec changed since
+        write_specs(project, specs)
+        code, err = build(project)
+        assert code == 1
+        assert err == (
+            "codegen: generated files were edited by hand; run with --force to overwrite:\n"
+            "  generated/acme/errors.py\n"
+        )
+        assert tree(project / "generated") == before
+
+    assert build(project, "--force") == (0, "")
+    assert "PATCHED" not in edited.read_text()
+    assert build(project) == (0, "")
+
+
+def test_a_hand_written_file_where_a_generated_one_would_go_is_refused(old_project: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(old_project, project)
+    (project / "generated" / "gamma").mkdir()
+    (project / "generated" / "gamma" / "errors.py").write_text("# mine\n")
+    write_specs(project, {**NEW_SPECS, "gamma": spec_text("gamma")})
+    code, err = build(project)
+    assert code == 1
+    assert err == (
+        "codegen: files that codegen did not generate stand where it would write;"
+        " run with --force to overwrite:\n  generated/gamma/errors.py\n"
+    )
+    assert (project / "generated" / "gamma" / "errors.py").read_text() == "# mine\n"
+
+
+def test_the_package_of_a_removed_spec_is_deleted_with_its_bytecode(old_project: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(old_project, project)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "generated"], cwd=project, check=True)
+    assert list((project / "generated" / "beta" / "__pycache__").glob("*.pyc"))
+
+    write_specs(project, {"acme": OLD_SPECS["acme"]})
+    assert build(project) == (0, "")
+
+    assert not (project / "generated" / "beta").exists()
+    assert (project / "generated" / "acme" / "__pycache__").is_dir()  # a live package keeps its cache
+    assert sorted(tree(project / "generated")) == sorted(
+        p for p in tree(old_project / "generated") if not p.startswith("beta/")
+    )
+
+
+def test_concurrent_builds_leave_a_correct_tree(old_project: Path, new_tree: dict[str, bytes], tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(old_project, project)
+    old_tree = tree(old_project / "generated")
+    rounds = [(NEW_SPECS, new_tree), (OLD_SPECS, old_tree), (NEW_SPECS, new_tree), (OLD_SPECS, old_tree)]
+    for specs, expected in rounds:
+        write_specs(project, specs)
+        pids = [_forked_build(project) for _ in range(2)]
+        codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+        assert codes == [0, 0]
+        assert tree(project / "generated") == expected
+        assert leftovers(project) == []
+
+    # Once more with two separate interpreters running the installed command line.
+    write_specs(project, NEW_SPECS)
+    command = [sys.executable, "-m", "codegen", *BUILD, "-q"]
+    runs = [subprocess.Popen(command, cwd=project, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    assert [(run.communicate(timeout=120)[1], run.returncode) for run in runs] == [("", 0)] * 2
+    assert tree(project / "generated") == new_tree
+    assert leftovers(project) == []
