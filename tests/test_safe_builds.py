@@ -108,21 +108,34 @@ def _forked_build(project: Path) -> int:
     return pid
 
 
+def _exited(pid: int) -> bool:
+    """Whether a child has ended, leaving it to be reaped."""
+    return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+
+
 def test_a_build_killed_at_any_moment_leaves_the_old_tree_or_the_new_one(
     old_project: Path, new_tree: dict[str, bytes], tmp_path: Path
 ) -> None:
     old_tree = tree(old_project / "generated")
     assert old_tree != new_tree and old_tree["NOTES.md"] == new_tree["NOTES.md"]
 
-    # How long a whole build takes here (the children inherit the caches this first run warms).
+    # How long a whole build takes here, and its writing from the moment its staging folder
+    # appears (the children inherit the caches this first run warms).
     calibration = tmp_path / "calibration"
     shutil.copytree(old_project, calibration)
     write_specs(calibration, NEW_SPECS)
     compile_specs(config_for(calibration / "specs", calibration / "generated"))
     started = time.perf_counter()
-    _, status = os.waitpid(_forked_build(calibration), 0)
+    pid = _forked_build(calibration)
+    staged = None
+    while not _exited(pid):
+        if staged is None and leftovers(calibration):
+            staged = time.perf_counter()
+        time.sleep(0.0002)
+    _, status = os.waitpid(pid, 0)
     duration = time.perf_counter() - started
     assert os.waitstatus_to_exitcode(status) == 0
+    writing = 1.5 * (time.perf_counter() - (staged or started - 0.05))
 
     rng = random.Random(os.environ.get("PYTEST_SEED", "kill"))
     outcomes = {"old": 0, "new": 0}
@@ -134,7 +147,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_tree_or_the_new_one(
         write_specs(project, NEW_SPECS)
         started = time.perf_counter()
         # Odd trials die at any moment; even ones once the build starts writing (its staging
-        # folder appears), within the next few milliseconds: assembling, swap or clean-up.
+        # folder appears), a little later: assembling, swap, clean-up, or just after.
         kill_at = started + rng.uniform(0, duration) if trial % 2 else None
         return {"trial": trial, "project": project, "pid": _forked_build(project), "kill_at": kill_at,
                 "deadline": started + 5 * duration}
@@ -157,9 +170,8 @@ def test_a_build_killed_at_any_moment_leaves_the_old_tree_or_the_new_one(
         now = time.perf_counter()
         for run in list(running):
             if run["kill_at"] is None:
-                exited = os.waitid(os.P_PID, run["pid"], os.WEXITED | os.WNOHANG | os.WNOWAIT)
-                if leftovers(run["project"]) or exited is not None or now > run["deadline"]:
-                    run["kill_at"] = now + rng.uniform(0, 0.02)
+                if leftovers(run["project"]) or _exited(run["pid"]) or now > run["deadline"]:
+                    run["kill_at"] = now + rng.uniform(0, writing)
             elif now >= run["kill_at"]:
                 finish(run)
                 running.remove(run)
