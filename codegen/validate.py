@@ -323,7 +323,11 @@ def _did_you_mean(key: str, allowed: list[str]) -> str:
 def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     slug = spec.vendor.slug
     stem = loaded.path.stem
-    if stem != slug:
+    if keyword.iskeyword(slug):
+        yield loaded.error(
+            ("vendor", "slug"), f"slug '{slug}' is a Python keyword, so its package could not be imported; choose another"
+        )
+    elif stem != slug:
         yield loaded.error(
             ("vendor", "slug"), f"slug '{slug}' must match the file name '{stem}'; rename the file or change the slug"
         )
