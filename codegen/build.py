@@ -244,6 +244,15 @@ class _VendorResult:
         self.seconds = 0.0
 
 
+class _ModelsInput(NamedTuple):
+    """The part of a resolved vendor that ``payloads.models_source`` reads."""
+
+    name: str
+    slug: str
+    models: Any
+    models_sha256: str
+
+
 PARALLEL_MIN_SPECS = 2
 """Compile in worker processes from this many changed specs: below it, forking costs more."""
 WORKERS = 2
@@ -279,21 +288,27 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
         jobs.append(_VendorJob(path, shown, raw, config.templates, config.output.name, fingerprint, models_text))
     plan.timings.append(("hash the specs and reuse unchanged vendors", time.perf_counter() - started))
 
-    for result in _compile_all(jobs):
+    def shared_files(results: list[_VendorResult]) -> None:
+        """Render the shared files, which need every vendor's summary; runs beside the models."""
+        for result in results:
+            if result.summary is not None:
+                summaries[result.slug] = result.summary
+        if problems or any(result.problems for result in results):
+            return
+        started = time.perf_counter()
+        plan.slugs = [stem for stem in stems if stem in summaries]
+        shared = _renderer(config.templates, config.output.name).shared([summaries[s] for s in plan.slugs])
+        for name, source in shared.items():
+            plan.files[name] = _emit(name, source, "codegen's templates", "templates", fingerprint, fingerprint)
+        plan.timings.append(("render the shared files", time.perf_counter() - started))
+
+    for result in _compile_all(jobs, shared_files):
         problems.extend(result.problems)
-        if result.summary is not None:
-            plan.files.update(result.files)
-            summaries[result.slug] = result.summary
-            plan.timings.append((f"render {result.slug}", result.seconds))
+        plan.files.update(result.files)
+        result.files.clear()
+        plan.timings.append((f"render {result.slug}", result.seconds))
     if problems:
         raise SpecErrors(problems)
-
-    started = time.perf_counter()
-    plan.slugs = [stem for stem in stems if stem in summaries]
-    shared = _renderer(config.templates, config.output.name).shared([summaries[s] for s in plan.slugs])
-    for name, source in shared.items():
-        plan.files[name] = _emit(name, source, "codegen's templates", "templates", fingerprint, fingerprint)
-    plan.timings.append(("render the shared files", time.perf_counter() - started))
     return plan
 
 
@@ -319,39 +334,49 @@ def _reusable(
     return files, VendorSummary(**json.loads(found.group(1)))
 
 
-def _compile_all(jobs: list[_VendorJob]) -> list[_VendorResult]:
+def _compile_all(
+    jobs: list[_VendorJob], meanwhile: Callable[[list[_VendorResult]], None]
+) -> list[_VendorResult]:
     """Compile the specs, in worker processes when there are enough of them.
 
-    datamodel-code-generator, the slowest import, gets a process of its own that
-    starts importing it at once, while the other workers compile.
+    datamodel-code-generator, the slowest import, gets a process of its own that starts
+    importing it at once and takes each vendor's schemas as soon as they are resolved;
+    ``meanwhile`` runs once every spec is compiled, while the last models are generated.
     """
     import multiprocessing
 
     if len(jobs) < PARALLEL_MIN_SPECS or "fork" not in multiprocessing.get_all_start_methods():
         results = [_compile_vendor(job) for job in jobs]
+        meanwhile(results)
         for result in results:
             if result.models_job is not None:
                 _add_models(result, lambda job=result.models_job: _models_file(job))
         return results
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=context) as models_pool:
         models_pool.submit(_import_models_generator)  # starts the process and the import
-        _import_compiler()  # before forking, so that the workers share it
+        _import_compiler(jobs[0])  # before forking, so that the workers share it
+        results, pending = [], []
         with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
-            results = list(pool.map(_compile_vendor, jobs))
-        pending = [(r, models_pool.submit(_models_file, r.models_job)) for r in results if r.models_job]
+            for result in pool.map(_compile_vendor, jobs):
+                results.append(result)
+                if result.models_job is not None:
+                    future: Future[str] = models_pool.submit(_models_file, result.models_job)
+                    pending.append((result, future))
+        meanwhile(results)
         for result, future in pending:
             _add_models(result, future.result)
     return results
 
 
-def _import_compiler() -> None:
+def _import_compiler(job: _VendorJob) -> None:
     import black  # noqa: F401
 
-    import codegen.render  # noqa: F401
     import codegen.validate  # noqa: F401
+
+    _renderer(job.templates, job.package).compile_templates()
 
 
 def _import_models_generator() -> None:
@@ -387,7 +412,9 @@ def _compile_vendor(job: _VendorJob) -> _VendorResult:
     elif job.models_text and is_intact(job.models_text) and schemas_hash_of(job.models_text) == cache_key(vendor):
         result.files[models] = _emit(models, body_of(job.models_text), *origin, job.fingerprint)
     else:
-        result.models_job = (vendor, models, origin, job.fingerprint)
+        # Only what the generator reads travels to its process, not the whole vendor.
+        schemas = _ModelsInput(vendor.name, vendor.slug, vendor.models, vendor.models_sha256)
+        result.models_job = (schemas, models, origin, job.fingerprint)
         result.schemas = _SchemaPlaces.of(validated)
     result.seconds = time.perf_counter() - started
     return result

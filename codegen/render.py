@@ -125,6 +125,12 @@ class Renderer:
             "match_limit": MATCH_LIMIT,
         }
 
+    def compile_templates(self) -> None:
+        """Compile every template now (worker processes then share them)."""
+        names = [*SHARED_TEMPLATES.values(), *VENDOR_TEMPLATES.values(), EMPTY_MODELS_TEMPLATE]
+        for name in [*names, "vendor/macros.jinja"]:
+            self.env.get_template(name)
+
     def render(self, template: str, **context: Any) -> str:
         macros = self.env.get_template("vendor/macros.jinja").make_module(
             {**self.shared_context, **context}
