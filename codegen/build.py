@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from codegen import __version__
 from codegen.config import Config, display, spec_files, template_dirs
 from codegen.errors import SpecError, SpecErrors, UsageError
-from codegen.format import HEADER_LINES, body_of, is_intact, read_header
+from codegen.format import HEADER_LINES, body_of, content_hash, is_intact, read_header
 
 if TYPE_CHECKING:
     from codegen.render import Renderer
@@ -77,7 +77,7 @@ def is_up_to_date(config: Config) -> bool:
         wanted = fingerprint if "/" not in relative else spec_hashes[relative.split("/")[0]]
         if header.source_hash != wanted:
             return False
-        if hashlib.sha256(body_of(text).encode()).hexdigest() != header.content_hash:
+        if content_hash(body_of(text)) != header.content_hash:
             return False
     return not _stray_generated_files(config.output, set(expected))
 
@@ -140,12 +140,7 @@ def validate_specs(sources: list[tuple[Path, str, bytes]]) -> list[ValidatedSpec
 
     problems: list[SpecError] = []
     validated = []
-    stems: dict[str, str] = {}
-    for path, shown, raw in sources:
-        if path.stem in stems:
-            problems.append(SpecError(shown, 1, 1, f"two spec files for '{path.stem}': {stems[path.stem]} and {shown}; keep one"))
-            continue
-        stems[path.stem] = shown
+    for path, shown, raw in _one_spec_per_slug(sources, problems):
         try:
             validated.append(validate(parse_spec_bytes(raw, path, shown)))
         except SpecErrors as exc:
@@ -155,6 +150,21 @@ def validate_specs(sources: list[tuple[Path, str, bytes]]) -> list[ValidatedSpec
     if problems:
         raise SpecErrors(problems)
     return validated
+
+
+def _one_spec_per_slug(
+    sources: list[tuple[Path, str, bytes]], problems: list[SpecError]
+) -> list[tuple[Path, str, bytes]]:
+    """The sources whose slug (file stem) no earlier source has; each repeat is a problem."""
+    kept = []
+    seen: dict[str, str] = {}
+    for path, shown, raw in sources:
+        if path.stem in seen:
+            problems.append(SpecError(shown, 1, 1, f"two spec files for '{path.stem}': {seen[path.stem]} and {shown}; keep one"))
+            continue
+        seen[path.stem] = shown
+        kept.append((path, shown, raw))
+    return kept
 
 
 class VendorSummary(NamedTuple):
@@ -273,12 +283,8 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
     summaries: dict[str, VendorSummary] = {}
     jobs: list[_VendorJob] = []
     problems: list[SpecError] = []
-    stems: dict[str, str] = {}
-    for path, shown, raw in spec_sources(config):
-        if path.stem in stems:
-            problems.append(SpecError(shown, 1, 1, f"two spec files for '{path.stem}': {stems[path.stem]} and {shown}; keep one"))
-            continue
-        stems[path.stem] = shown
+    sources = _one_spec_per_slug(spec_sources(config), problems)
+    for path, shown, raw in sources:
         reused = _reusable(existing, path.stem, hashlib.sha256(raw).hexdigest(), fingerprint[:16])
         if reused is not None:
             plan.files.update(reused[0])
@@ -296,7 +302,7 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
         if problems or any(result.problems for result in results):
             return
         started = time.perf_counter()
-        plan.slugs = [stem for stem in stems if stem in summaries]
+        plan.slugs = [path.stem for path, _, _ in sources if path.stem in summaries]
         shared = _renderer(config.templates, config.output.name).shared([summaries[s] for s in plan.slugs])
         for name, source in shared.items():
             plan.files[name] = _emit(name, source, "codegen's templates", "templates", fingerprint, fingerprint)

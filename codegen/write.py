@@ -151,7 +151,7 @@ def _assemble(output: Path, staging: Path, planned: dict[str, str], changes: Tre
         for folder, dirs, files in os.walk(output):
             source_dir = Path(folder)
             relative_dir = source_dir.relative_to(output)
-            if _is_dead_cache(relative_dir, dirs, files, planned, removed):
+            if _is_dead_cache(relative_dir, planned, removed):
                 dirs[:] = []
                 continue
             (staging / relative_dir).mkdir(parents=True, exist_ok=True)
@@ -171,7 +171,7 @@ def _assemble(output: Path, staging: Path, planned: dict[str, str], changes: Tre
     _prune_empty_dirs(staging, {str(Path(p).parent) for p in removed})
 
 
-def _is_dead_cache(relative_dir: Path, dirs: list[str], files: list[str], planned: dict[str, str], removed: set[str]) -> bool:
+def _is_dead_cache(relative_dir: Path, planned: dict[str, str], removed: set[str]) -> bool:
     """A ``__pycache__`` whose package is being deleted goes with it."""
     if relative_dir.name != "__pycache__":
         return False
