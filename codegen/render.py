@@ -78,6 +78,34 @@ ACTION_DOCS: dict[Action, str] = {
 
 
 @dataclass(frozen=True)
+class FieldView:
+    name: str
+    annotation: str
+    doc: str | None = None
+
+
+POLICY_FIELDS = [
+    FieldView("name", "str"),
+    FieldView("retryable", "bool", "Sending the same request again may succeed."),
+    FieldView("action", "Action"),
+    FieldView("max_attempts", "int", "Attempts in all, the first one included."),
+    FieldView("base_delay", "float"),
+    FieldView("multiplier", "float"),
+    FieldView("max_delay", "float", "Upper bound of one backoff delay, before jitter."),
+    FieldView("jitter", "str", "``full``: uniform in [0, delay]; ``equal``: in [delay/2, delay]; ``none``."),
+    FieldView("honor_server_delay", "bool"),
+    FieldView("default_delay", "float | None", "The documented delay when the server gives none."),
+    FieldView("max_server_delay", "float", "A server delay above this gets no retry, never a longer sleep."),
+    FieldView(
+        "rejected_before_processing",
+        "bool",
+        "The server refused the request before acting on it: safe to send again even if not idempotent.",
+    ),
+]
+"""The fields of the generated ``RetryPolicy``, in the order of its constructor."""
+
+
+@dataclass(frozen=True)
 class CategoryView:
     member: str
     value: str
@@ -120,6 +148,7 @@ class Renderer:
                 for c in Category
             ],
             "actions": [ActionView(a.name, a.value, ACTION_DOCS[a]) for a in Action],
+            "policy_fields": POLICY_FIELDS,
             "reason_phrases": [(s.value, s.phrase) for s in HTTPStatus],
             "message_limit": MESSAGE_LIMIT,
             "match_limit": MATCH_LIMIT,

@@ -230,12 +230,24 @@ class VendorIR:
         return {"docs_url": self.docs_url, "language": self.language, "name": self.name, "slug": self.slug}
 
     @property
+    def retrying_exports(self) -> list[str]:
+        """What ``retrying.py`` exports; the package imports it only when one is used."""
+        return [
+            "RETRYING",
+            "acall_with_retries",
+            "call_with_retries",
+            "stamina_on",
+            "tenacity_retry",
+            "tenacity_stop",
+            "tenacity_wait",
+        ]
+
+    @property
     def exports(self) -> list[str]:
         names = [c.name for c in self.classes]
         names += ["RETRY_POLICIES", "error_from_response", "next_delay", "parse_error"]
         names += ["policy_for", "raise_for_error", "aerror_from_response", "araise_for_error"]
-        names += ["RETRYING", "call_with_retries", "acall_with_retries", "stamina_on"]
-        names += ["tenacity_retry", "tenacity_wait", "tenacity_stop"]
+        names += self.retrying_exports
         if self.operation is not None:
             names.append("error_from_payload")
         return sorted(names)

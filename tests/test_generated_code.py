@@ -6,6 +6,7 @@ import ast
 import hashlib
 import importlib
 import inspect
+import pickle
 import subprocess
 import sys
 
@@ -80,3 +81,23 @@ def test_generated_modules_define_no_mutable_defaults_or_exec() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 assert node.func.id not in {"eval", "exec", "compile", "__import__"}, path
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_retry_policies_are_read_only_values(slug: str) -> None:
+    from generated import RetryPolicy
+
+    policies = importlib.import_module(f"generated.{slug}").RETRY_POLICIES
+    for policy in set(policies.values()):
+        with pytest.raises(AttributeError, match="read-only"):
+            policy.max_attempts = 99  # type: ignore[misc]
+        with pytest.raises(AttributeError, match="read-only"):
+            del policy.retryable
+        assert pickle.loads(pickle.dumps(policy)) == policy
+        changed = policy.replace(max_attempts=policy.max_attempts + 1)
+        assert isinstance(changed, RetryPolicy)
+        assert (changed.max_attempts, changed.name) == (policy.max_attempts + 1, policy.name)
+        assert changed != policy and hash(changed.replace(max_attempts=policy.max_attempts)) == hash(policy)
+        assert repr(policy).startswith(f"RetryPolicy(name={policy.name!r}, retryable={policy.retryable!r},")
+    with pytest.raises(TypeError):
+        next(iter(policies.values())).replace(attempts=3)

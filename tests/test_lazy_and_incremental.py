@@ -6,6 +6,7 @@ benchmarks rely on.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -52,6 +53,31 @@ def loaded(modules: list[str], name: str) -> bool:
 def test_importing_a_vendor_loads_nothing_heavy(slug: str) -> None:
     modules, _ = modules_after(f"import generated.{slug}")
     assert [name for name in NOT_ON_IMPORT if loaded(modules, name)] == []
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_retry_helpers_load_when_first_used(slug: str) -> None:
+    modules, output = modules_after(
+        "import sys\n"
+        f"import generated.{slug} as vendor\n"
+        "import generated\n"
+        f"print(sorted(m for m in sys.modules if m.startswith('generated.') and 'retrying' in m))\n"
+        "print(vendor.call_with_retries.__self__ is vendor.RETRYING, 'call_with_retries' in dir(vendor))\n"
+        "print(generated.Retrying is type(vendor.RETRYING), 'RetryEvent' in dir(generated))\n"
+        f"from generated.{slug} import *\n"
+        "print(tenacity_wait.__self__ is vendor.RETRYING)"
+    )
+    assert output.splitlines() == ["[]", "True True", "True True", "True"]
+    assert f"generated.{slug}.retrying" in modules
+
+
+@pytest.mark.parametrize("module", ["generated", "generated.vision"])
+def test_a_missing_name_is_still_an_attribute_error(module: str) -> None:
+    package = importlib.import_module(module)
+    with pytest.raises(AttributeError, match="has no attribute 'retrying_helpers'"):
+        package.retrying_helpers
+    with pytest.raises(ImportError):
+        exec(f"from {module} import Nothing")
 
 
 def test_an_http_date_loads_the_date_parser_when_it_arrives() -> None:
