@@ -188,6 +188,18 @@ class _VendorJob(NamedTuple):
     models_text: str  # the vendor's current models.py, reused when its schemas are unchanged
 
 
+class _SharedJob(NamedTuple):
+    """The shared files, with what a worker process needs to render them."""
+
+    templates: Path | None
+    package: str
+    fingerprint: str
+
+    @property
+    def origin(self) -> tuple[str, str, str, str]:
+        return "codegen's templates", "templates", self.fingerprint, self.fingerprint
+
+
 class _SchemaPlaces(NamedTuple):
     """Where each payload model's schema sits in the spec, to point at one the generator rejects."""
 
@@ -242,7 +254,7 @@ class _SchemaPlaces(NamedTuple):
 
 
 class _VendorResult:
-    """A compiled spec's files and summary, or its problems."""
+    """A compiled spec's files and summary, or its problems; or the shared files a worker rendered."""
 
     def __init__(self, slug: str = "", summary: VendorSummary | None = None, problems: list[SpecError] | None = None) -> None:
         self.slug = slug
@@ -294,8 +306,10 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
         jobs.append(_VendorJob(path, shown, raw, config.templates, config.output.name, fingerprint, models_text))
     plan.timings.append(("hash the specs and reuse unchanged vendors", time.perf_counter() - started))
 
+    shared_job = _SharedJob(config.templates, config.output.name, fingerprint)
+
     def shared_files(results: list[_VendorResult]) -> None:
-        """Render the shared files, which need every vendor's summary; runs beside the models."""
+        """Render the shared files that need every vendor's summary; runs beside the models."""
         for result in results:
             if result.summary is not None:
                 summaries[result.slug] = result.summary
@@ -303,16 +317,18 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
             return
         started = time.perf_counter()
         plan.slugs = [path.stem for path, _, _ in sources if path.stem in summaries]
-        shared = _renderer(config.templates, config.output.name).shared([summaries[s] for s in plan.slugs])
+        done = {name for result in results for name in result.files}
+        names = [name for name in SHARED_FILES if name not in done]
+        shared = _renderer(config.templates, config.output.name).shared(names, [summaries[s] for s in plan.slugs])
         for name, source in shared.items():
-            plan.files[name] = _emit(name, source, "codegen's templates", "templates", fingerprint, fingerprint)
-        plan.timings.append(("render the shared files", time.perf_counter() - started))
+            plan.files[name] = _emit(name, source, *shared_job.origin)
+        plan.timings.append((f"render {', '.join(names)}", time.perf_counter() - started))
 
-    for result in _compile_all(jobs, shared_files):
+    for result in _compile_all(jobs, shared_job, shared_files):
         problems.extend(result.problems)
         plan.files.update(result.files)
         result.files.clear()
-        plan.timings.append((f"render {result.slug}", result.seconds))
+        plan.timings.append((f"render {result.slug or 'the shared files needing no summary'}", result.seconds))
     if problems:
         raise SpecErrors(problems)
     return plan
@@ -341,13 +357,15 @@ def _reusable(
 
 
 def _compile_all(
-    jobs: list[_VendorJob], meanwhile: Callable[[list[_VendorResult]], None]
+    jobs: list[_VendorJob], shared: _SharedJob, meanwhile: Callable[[list[_VendorResult]], None]
 ) -> list[_VendorResult]:
     """Compile the specs, in worker processes when there are enough of them.
 
-    datamodel-code-generator, the slowest import, gets a process of its own that starts
-    importing it at once and takes each vendor's schemas as soon as they are resolved;
-    ``meanwhile`` runs once every spec is compiled, while the last models are generated.
+    The workers also render the shared files that need no vendor's summary, beside the
+    specs; ``meanwhile`` renders the others once every spec is compiled, while the last
+    models are generated. datamodel-code-generator, the slowest import, gets a process
+    of its own that starts importing it at once and takes each vendor's schemas as soon
+    as they are resolved.
     """
     import multiprocessing
 
@@ -356,39 +374,56 @@ def _compile_all(
         meanwhile(results)
         for result in results:
             if result.models_job is not None:
-                _add_models(result, lambda job=result.models_job: _models_file(job))
+                _add_models(result, lambda job=result.models_job: _models_source(job))
         return results
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=context) as models_pool:
         models_pool.submit(_import_models_generator)  # starts the process and the import
-        _import_compiler(jobs[0])  # before forking, so that the workers share it
-        results, pending = [], []
+        _import_compiler(shared.templates, shared.package)  # before forking, so that the workers share it
+        pending: list[tuple[_VendorResult, Future[str]]] = []
         with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
-            for result in pool.map(_compile_vendor, jobs):
-                results.append(result)
+            # The longest jobs first (the shared files take about as long as the largest
+            # spec), so that no worker is left alone with a long one at the end.
+            shared_future = pool.submit(_render_shared, shared)
+            futures = {job: pool.submit(_compile_vendor, job) for job in sorted(jobs, key=lambda job: -len(job.raw))}
+            for done in as_completed(futures.values()):
+                result = done.result()
                 if result.models_job is not None:
-                    future: Future[str] = models_pool.submit(_models_file, result.models_job)
-                    pending.append((result, future))
+                    pending.append((result, models_pool.submit(_models_source, result.models_job)))
+        results = [shared_future.result(), *(futures[job].result() for job in jobs)]
         meanwhile(results)
-        for result, future in pending:
-            _add_models(result, future.result)
+        for result, models in pending:
+            _add_models(result, models.result)
     return results
 
 
-def _import_compiler(job: _VendorJob) -> None:
+def _import_compiler(templates: Path | None, package: str) -> None:
     import black  # noqa: F401
 
     import codegen.validate  # noqa: F401
 
-    _renderer(job.templates, job.package).compile_templates()
+    _renderer(templates, package).compile_templates()
 
 
 def _import_models_generator() -> None:
-    import black  # noqa: F401
     import datamodel_code_generator.model.pydantic_v2  # noqa: F401
     import datamodel_code_generator.parser.openapi  # noqa: F401
+
+
+def _render_shared(job: _SharedJob) -> _VendorResult:
+    """The shared files whose templates do not read the vendors' summaries."""
+    from codegen.render import SHARED_TEMPLATES
+
+    started = time.perf_counter()
+    renderer = _renderer(job.templates, job.package)
+    names = [name for name, template in SHARED_TEMPLATES.items() if not renderer.reads_vendors(template)]
+    result = _VendorResult()
+    for name, source in renderer.shared(names, None).items():
+        result.files[name] = _emit(name, source, *job.origin)
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def _compile_vendor(job: _VendorJob) -> _VendorResult:
@@ -426,22 +461,21 @@ def _compile_vendor(job: _VendorJob) -> _VendorResult:
     return result
 
 
-def _models_file(models_job: tuple[Any, ...]) -> str:
+def _models_source(models_job: tuple[Any, ...]) -> str:
+    """The generator's ``models.py``, before black: the process that runs it need not import black."""
     from codegen.payloads import models_source
 
-    vendor, relative, origin, fingerprint = models_job
     try:
-        source = models_source(vendor)
+        return models_source(models_job[0])
     except Exception as exc:  # as plain text, which crosses from a worker process intact
         raise RuntimeError(str(exc)) from None
-    return _emit(relative, source, *origin, fingerprint)
 
 
-def _add_models(result: _VendorResult, produce: Callable[[], str]) -> None:
-    relative = result.models_job[1]  # type: ignore[index]
+def _add_models(result: _VendorResult, source: Callable[[], str]) -> None:
+    _, relative, origin, fingerprint = result.models_job  # type: ignore[misc]
     result.models_job = None
     try:
-        result.files[relative] = produce()
+        result.files[relative] = _emit(relative, source(), *origin, fingerprint)
     except Exception as exc:  # a schema the generator rejects is a mistake in the spec, not a crash
         assert result.schemas is not None
         result.problems.append(result.schemas.error(exc))

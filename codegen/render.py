@@ -23,6 +23,9 @@ from codegen.resolve import SHARED_CATEGORY_CLASSES, VendorIR
 from codegen.spec import Action, Category
 
 if TYPE_CHECKING:
+    import jinja2
+    import jinja2.bccache
+
     from codegen.build import VendorSummary
 
 MESSAGE_LIMIT = 8192
@@ -45,6 +48,7 @@ VENDOR_TEMPLATES = {
     "retrying.py": "vendor/retrying.py.jinja",
 }
 EMPTY_MODELS_TEMPLATE = "vendor/models_empty.py.jinja"
+MACROS_TEMPLATE = "vendor/macros.jinja"
 
 CATEGORY_DOCS: dict[Category, str] = {
     Category.INVALID_REQUEST: "The request is malformed or its parameters are invalid (400, 405, 422).",
@@ -131,6 +135,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             autoescape=False,
+            bytecode_cache=_template_cache(),
         )
         self.env.filters["py"] = python_literal
         self.env.filters["docstring"] = docstring_text
@@ -157,23 +162,36 @@ class Renderer:
     def compile_templates(self) -> None:
         """Compile every template now (worker processes then share them)."""
         names = [*SHARED_TEMPLATES.values(), *VENDOR_TEMPLATES.values(), EMPTY_MODELS_TEMPLATE]
-        for name in [*names, "vendor/macros.jinja"]:
+        for name in [*names, MACROS_TEMPLATE]:
             self.env.get_template(name)
 
     def render(self, template: str, **context: Any) -> str:
-        macros = self.env.get_template("vendor/macros.jinja").make_module(
+        macros = self.env.get_template(MACROS_TEMPLATE).make_module(
             {**self.shared_context, **context}
         )
         return self.env.get_template(template).render(
             **self.shared_context, **context, macros=macros
         )
 
-    def shared(self, vendors: Sequence[VendorSummary]) -> dict[str, str]:
-        """The files every vendor shares; they read each vendor's summary only."""
-        return {
-            name: self.render(template, vendors=vendors)
-            for name, template in SHARED_TEMPLATES.items()
-        }
+    def shared(self, names: Sequence[str], vendors: Sequence[VendorSummary] | None) -> dict[str, str]:
+        """The named files every vendor shares; they read each vendor's summary only.
+
+        Without summaries, a template that reads ``vendors`` fails instead of guessing.
+        """
+        context = {} if vendors is None else {"vendors": vendors}
+        return {name: self.render(SHARED_TEMPLATES[name], **context) for name in names}
+
+    def reads_vendors(self, template: str) -> bool:
+        """Whether a template may read the vendors' summaries: it or the macros it uses
+        name ``vendors``, or it includes, imports or extends a template, which might."""
+        import jinja2.meta
+
+        assert self.env.loader is not None
+        tree = self.env.parse(self.env.loader.get_source(self.env, template)[0])
+        names = jinja2.meta.find_undeclared_variables(tree)
+        if "vendors" in names or next(iter(jinja2.meta.find_referenced_templates(tree)), None) is not None:
+            return True
+        return "macros" in names and template != MACROS_TEMPLATE and self.reads_vendors(MACROS_TEMPLATE)
 
     def vendor(self, vendor: VendorIR) -> dict[str, str]:
         shared_imports = sorted(
@@ -188,6 +206,40 @@ class Renderer:
 
     def empty_models(self, vendor: VendorIR) -> str:
         return self.render(EMPTY_MODELS_TEMPLATE, v=vendor)
+
+
+def _template_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds, as Python keeps ``.pyc`` files.
+
+    Jinja reuses an entry only for the same template source and Python version; the folder
+    is named after this module and Jinja's version, which shape the compiled code. A cache
+    that cannot be made, read or written is skipped: the templates then compile as usual.
+    """
+    import hashlib
+
+    import jinja2
+    import platformdirs
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # unreadable or damaged: compile instead
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:  # written to a temporary file, then renamed: concurrent builds read whole entries
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    version = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
+    folder = Path(platformdirs.user_cache_dir("codegen-errors")) / f"templates-{version}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return Cache(str(folder))
 
 
 def python_literal(value: Any) -> str:

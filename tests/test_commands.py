@@ -146,3 +146,19 @@ def test_a_template_folder_overrides_built_in_templates_one_by_one(
     output = project / "src" / "errors_gen" / "bare"
     assert "# Reviewed by the platform team." in (output / "retry.py").read_text()
     assert "Reviewed" not in (output / "errors.py").read_text()
+
+
+def test_a_shared_template_override_that_reads_the_vendors_gets_them(project: Path) -> None:
+    from codegen.config import builtin_template_dir
+
+    # Two specs: the shared files are then rendered beside them in worker processes.
+    shutil.copy(FEATURES / "models" / "specs" / "typed.yaml", project / "api-specs" / "typed.yaml")
+    custom = project / "my-templates" / "package"
+    custom.mkdir(parents=True)
+    original = (builtin_template_dir() / "package" / "_base.py.jinja").read_text()
+    listing = "# Vendors: {% for v in vendors %}{{ v.slug }} {% endfor %}\n"
+    (custom / "_base.py.jinja").write_text(original + listing)
+    with (project / "pyproject.toml").open("a") as settings:
+        settings.write('templates = "my-templates"\n')
+    assert main(["build", "-q"]) == 0
+    assert "# Vendors: bare typed\n" in (project / "src" / "errors_gen" / "_base.py").read_text()
