@@ -266,3 +266,55 @@ def test_urllib_error_keeps_status_reason_and_headers(vendor_server: VendorServe
     assert type(error).__name__ == "SpeechServiceUnavailableError"
     assert error.response is http_error
     http_error.close()
+
+
+# ------------------------------------------------------------------------ httpx headers
+
+def httpx_headers(*pairs: tuple[str, str]) -> httpx.Headers:
+    return httpx.Response(429, headers=list(pairs)).headers
+
+
+def test_httpx_headers_are_read_from_httpx_own_triples() -> None:
+    from generated._base import Headers, _kind_of
+
+    # If an httpx release stores its headers another way, this fails and ``get`` is used.
+    assert _kind_of(httpx.Headers) == "httpx"
+    headers = Headers(httpx_headers(("Retry-After", "7"), ("X-Request-ID", "a"), ("x-request-id", "b")))
+    assert (headers.get("retry-after"), headers.get("X-REQUEST-ID"), headers.get("missing", "-")) == ("7", "a", "-")
+    assert headers.get("retry-\u00e4fter") is None
+    assert dict(headers) == {"retry-after": "7", "x-request-id": "a"}  # duplicates: the first wins, as in get
+
+
+def test_httpx_headers_keep_their_encoding() -> None:
+    from generated._base import Headers
+
+    raw = httpx.Headers([(b"X-Note", "caf\u00e9".encode())])
+    assert Headers(raw).get("x-note") == raw["x-note"] == "caf\u00e9"
+
+
+def test_an_unknown_httpx_header_store_falls_back_to_get() -> None:
+    from generated._base import Headers, _kind_of
+
+    class Elsewhere(dict[str, str]):
+        """httpx-like headers without the byte triples."""
+
+        __module__ = "httpx._future"
+
+        def get(self, key: str, default: Any = None) -> Any:
+            return super().get(key.lower(), default)
+
+    assert _kind_of(Elsewhere) == "mapping"
+    assert Headers(Elsewhere({"retry-after": "3"})).get("Retry-After") == "3"
+
+
+def test_error_from_an_httpx_response_reads_its_headers() -> None:
+    from generated import alphaedge
+
+    response = httpx.Response(
+        422,
+        headers=[("Retry-After", "2"), ("X-Request-Id", "req-1"), ("X-Request-Id", "req-2")],
+        content=b'{"detail": "bad"}',
+    )
+    error = alphaedge.error_from_response(response)
+    assert error is not None
+    assert (error.retry_after, error.request_id, error.headers["x-request-id"]) == (2.0, "req-1", "req-1")
