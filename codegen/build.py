@@ -189,15 +189,16 @@ class _VendorJob(NamedTuple):
 
 
 class _SharedJob(NamedTuple):
-    """The shared files, with what a worker process needs to render them."""
+    """One shared file, with what a worker process needs to render it."""
 
     templates: Path | None
     package: str
     fingerprint: str
+    name: str
 
-    @property
-    def origin(self) -> tuple[str, str, str, str]:
-        return "codegen's templates", "templates", self.fingerprint, self.fingerprint
+
+def _shared_origin(fingerprint: str) -> tuple[str, str, str, str]:
+    return "codegen's templates", "templates", fingerprint, fingerprint
 
 
 class _SchemaPlaces(NamedTuple):
@@ -306,7 +307,7 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
         jobs.append(_VendorJob(path, shown, raw, config.templates, config.output.name, fingerprint, models_text))
     plan.timings.append(("hash the specs and reuse unchanged vendors", time.perf_counter() - started))
 
-    shared_job = _SharedJob(config.templates, config.output.name, fingerprint)
+    shared_jobs = [_SharedJob(config.templates, config.output.name, fingerprint, name) for name in SHARED_FILES]
 
     def shared_files(results: list[_VendorResult]) -> None:
         """Render the shared files that need every vendor's summary; runs beside the models."""
@@ -321,7 +322,7 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
         names = [name for name in SHARED_FILES if name not in done]
         shared = _renderer(config.templates, config.output.name).shared(names, [summaries[s] for s in plan.slugs])
         for name, source in shared.items():
-            plan.files[name] = _emit(name, source, *shared_job.origin)
+            plan.files[name] = _emit(name, source, *_shared_origin(fingerprint))
         plan.timings.append((f"render {', '.join(names)}", time.perf_counter() - started))
 
     import gc
@@ -332,15 +333,17 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
     thresholds = gc.get_threshold()
     gc.set_threshold(10_000, 10, 1)
     try:
-        results = _compile_all(jobs, shared_job, shared_files)
+        results = _compile_all(jobs, shared_jobs, shared_files)
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
     for result in results:
+        label = result.slug or ", ".join(result.files)  # a shared file left to ``shared_files`` has none
         problems.extend(result.problems)
         plan.files.update(result.files)
         result.files.clear()
-        plan.timings.append((f"render {result.slug or 'the shared files needing no summary'}", result.seconds))
+        if label:
+            plan.timings.append((f"render {label}", result.seconds))
     if problems:
         raise SpecErrors(problems)
     return plan
@@ -369,7 +372,7 @@ def _reusable(
 
 
 def _compile_all(
-    jobs: list[_VendorJob], shared: _SharedJob, meanwhile: Callable[[list[_VendorResult]], None]
+    jobs: list[_VendorJob], shared: list[_SharedJob], meanwhile: Callable[[list[_VendorResult]], None]
 ) -> list[_VendorResult]:
     """Compile the specs, in worker processes when there are enough of them.
 
@@ -394,33 +397,39 @@ def _compile_all(
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=context) as models_pool:
         models_pool.submit(_import_models_generator)  # starts the process and the import
-        _import_compiler(shared.templates, shared.package)  # before forking, so that the workers share it
+        renderer = _import_compiler(shared[0].templates, shared[0].package)  # before forking, so that the workers share it
+        from codegen.render import SHARED_TEMPLATES
+
         # What is imported stays out of the workers' collections, which would otherwise
         # walk it and copy its memory pages.
         gc.freeze()
         pending: list[tuple[_VendorResult, Future[str]]] = []
         with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
-            # The longest jobs first (the shared files take about as long as the largest
-            # spec), so that no worker is left alone with a long one at the end.
-            shared_future = pool.submit(_render_shared, shared)
-            futures = {job: pool.submit(_compile_vendor, job) for job in sorted(jobs, key=lambda job: -len(job.raw))}
+            # The largest inputs first (spec or template bytes, a rough measure of the
+            # work), so that no worker is left alone with a long job at the end.
+            work: list[tuple[int, Callable[[Any], _VendorResult], _VendorJob | _SharedJob]]
+            work = [(len(job.raw), _compile_vendor, job) for job in jobs]
+            work += [(len(renderer.source(SHARED_TEMPLATES[job.name])), _render_shared, job) for job in shared]
+            futures = {job: pool.submit(run, job) for _, run, job in sorted(work, key=lambda w: -w[0])}
             for done in as_completed(futures.values()):
                 result = done.result()
                 if result.models_job is not None:
                     pending.append((result, models_pool.submit(_models_source, result.models_job)))
-        results = [shared_future.result(), *(futures[job].result() for job in jobs)]
+        results = [futures[job].result() for job in shared] + [futures[job].result() for job in jobs]
         meanwhile(results)
         for result, models in pending:
             _add_models(result, models.result)
     return results
 
 
-def _import_compiler(templates: Path | None, package: str) -> None:
+def _import_compiler(templates: Path | None, package: str) -> Renderer:
     import black  # noqa: F401
 
     import codegen.validate  # noqa: F401
 
-    _renderer(templates, package).compile_templates()
+    renderer = _renderer(templates, package)
+    renderer.compile_templates()
+    return renderer
 
 
 def _import_models_generator() -> None:
@@ -429,15 +438,15 @@ def _import_models_generator() -> None:
 
 
 def _render_shared(job: _SharedJob) -> _VendorResult:
-    """The shared files whose templates do not read the vendors' summaries."""
+    """A shared file, unless its template reads the vendors' summaries: then nothing."""
     from codegen.render import SHARED_TEMPLATES
 
     started = time.perf_counter()
     renderer = _renderer(job.templates, job.package)
-    names = [name for name, template in SHARED_TEMPLATES.items() if not renderer.reads_vendors(template)]
     result = _VendorResult()
-    for name, source in renderer.shared(names, None).items():
-        result.files[name] = _emit(name, source, *job.origin)
+    if not renderer.reads_vendors(SHARED_TEMPLATES[job.name]):
+        source = renderer.shared([job.name], None)[job.name]
+        result.files[job.name] = _emit(job.name, source, *_shared_origin(job.fingerprint))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -181,13 +181,17 @@ class Renderer:
         context = {} if vendors is None else {"vendors": vendors}
         return {name: self.render(SHARED_TEMPLATES[name], **context) for name in names}
 
+    def source(self, template: str) -> str:
+        """A template's text, from the override folder if it has one."""
+        assert self.env.loader is not None
+        return self.env.loader.get_source(self.env, template)[0]
+
     def reads_vendors(self, template: str) -> bool:
         """Whether a template may read the vendors' summaries: it or the macros it uses
         name ``vendors``, or it includes, imports or extends a template, which might."""
         import jinja2.meta
 
-        assert self.env.loader is not None
-        tree = self.env.parse(self.env.loader.get_source(self.env, template)[0])
+        tree = self.env.parse(self.source(template))
         names = jinja2.meta.find_undeclared_variables(tree)
         if "vendors" in names or next(iter(jinja2.meta.find_referenced_templates(tree)), None) is not None:
             return True
