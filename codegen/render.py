@@ -144,6 +144,7 @@ class Renderer:
         self.env.filters["mdurl"] = markdown_url
         self.env.filters["assign"] = assignment
         self.env.filters["class_header"] = class_header
+        self.env.filters["call"] = call_statement
         self.env.filters["json_comment"] = json_comment
         self.package = package
         self.shared_context: dict[str, Any] = {
@@ -286,6 +287,17 @@ def class_header(name: str, bases: tuple[str, ...]) -> str:
     if 4 + len(joined) <= LINE_LENGTH:
         return f"class {name}(\n    {joined}\n):"
     return f"class {name}(\n" + "".join(f"    {base},\n" for base in bases) + "):"
+
+
+def call_statement(function: str, arguments: tuple[str, ...], indent: int) -> str:
+    """A ``function(arguments)`` statement, split where black would split it."""
+    joined = ", ".join(arguments)
+    pad = " " * indent
+    if indent + len(f"{function}({joined})") <= LINE_LENGTH:
+        return f"{function}({joined})"
+    if indent + 4 + len(joined) <= LINE_LENGTH:
+        return f"{function}(\n{pad}    {joined}\n{pad})"
+    return f"{function}(\n" + "".join(f"{pad}    {a},\n" for a in arguments) + f"{pad})"
 
 
 def string_literal(value: str) -> str:
