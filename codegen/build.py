@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codegen import __version__
+from codegen.cache import ModelsCache
 from codegen.config import Config, display, spec_files, template_dirs
 from codegen.errors import SpecError, SpecErrors, UsageError
 from codegen.format import HEADER_LINES, body_of, content_hash, is_intact, read_header
@@ -297,13 +298,19 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
     jobs: list[_VendorJob] = []
     problems: list[SpecError] = []
     sources = _one_spec_per_slug(spec_sources(config), problems)
+    models_cache: ModelsCache | None = None
+    cached_models: dict[str, tuple[str, str]] = {}  # slug -> (spec hash, its cached models.py)
     for path, shown, raw in sources:
-        reused = _reusable(existing, path.stem, hashlib.sha256(raw).hexdigest(), fingerprint[:16])
+        spec_hash = hashlib.sha256(raw).hexdigest()
+        reused = _reusable(existing, path.stem, spec_hash, fingerprint[:16])
         if reused is not None:
             plan.files.update(reused[0])
             summaries[path.stem] = reused[1]
             continue
-        models_text = existing.get(f"{path.stem}/models.py", "")
+        models_cache = models_cache or ModelsCache()
+        cached_models[path.stem] = (spec_hash, models_cache.get(spec_hash))
+        # The models of these very spec bytes first, else those of the output's last build.
+        models_text = cached_models[path.stem][1] or existing.get(f"{path.stem}/models.py", "")
         jobs.append(_VendorJob(path, shown, raw, config.templates, config.output.name, fingerprint, models_text))
     plan.timings.append(("hash the specs and reuse unchanged vendors", time.perf_counter() - started))
 
@@ -346,6 +353,11 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
             plan.timings.append((f"render {label}", result.seconds))
     if problems:
         raise SpecErrors(problems)
+    if models_cache is not None:
+        for slug, (spec_hash, cached) in cached_models.items():
+            built = plan.files.get(f"{slug}/models.py")
+            if built is not None and built != cached:
+                models_cache.put(spec_hash, built)
     return plan
 
 
@@ -379,8 +391,8 @@ def _compile_all(
     The workers also render the shared files that need no vendor's summary, beside the
     specs; ``meanwhile`` renders the others once every spec is compiled, while the last
     models are generated. datamodel-code-generator, the slowest import, gets a process
-    of its own that starts importing it at once and takes each vendor's schemas as soon
-    as they are resolved.
+    of its own that takes each vendor's schemas as soon as they are resolved; it starts
+    importing the generator at once when a spec has no models to reuse.
     """
     import gc
     import multiprocessing
@@ -396,7 +408,8 @@ def _compile_all(
 
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=context) as models_pool:
-        models_pool.submit(_import_models_generator)  # starts the process and the import
+        if any(not job.models_text for job in jobs):  # else it starts if a schema changed
+            models_pool.submit(_import_models_generator)  # starts the process and the import
         renderer = _import_compiler(shared[0].templates, shared[0].package)  # before forking, so that the workers share it
         from codegen.render import SHARED_TEMPLATES
 

@@ -223,7 +223,8 @@ def _template_cache() -> jinja2.BytecodeCache | None:
     import hashlib
 
     import jinja2
-    import platformdirs
+
+    from codegen.cache import cache_folder
 
     class Cache(jinja2.FileSystemBytecodeCache):
         def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
@@ -239,12 +240,8 @@ def _template_cache() -> jinja2.BytecodeCache | None:
                 pass
 
     version = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
-    folder = Path(platformdirs.user_cache_dir("codegen-errors")) / f"templates-{version}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return Cache(str(folder))
+    folder = cache_folder(f"templates-{version}")
+    return None if folder is None else Cache(str(folder))
 
 
 def python_literal(value: Any) -> str:

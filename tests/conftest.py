@@ -21,3 +21,12 @@ def vendor_server() -> Iterator[VendorServer]:
     server = VendorServer()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds keep compiled templates and models in the user's cache folder: the tests
+    use one of their own, which they may fill and break."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
