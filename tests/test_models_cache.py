@@ -48,6 +48,14 @@ def generator_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return log
 
 
+def models_of(files: dict[str, str]) -> dict[str, str]:
+    return {name: files[name] for name in MODELS}
+
+
+def committed_models() -> dict[str, str]:
+    return {name: (ROOT / "generated" / name).read_text() for name in MODELS}
+
+
 def runs(log: Path) -> list[str]:
     lines = log.read_text().split() if log.exists() else []
     log.unlink(missing_ok=True)
@@ -61,9 +69,7 @@ def test_a_second_cold_build_reuses_the_cached_models(tmp_path: Path, cache: Pat
     second = build(ROOT / "specs", tmp_path / "two" / "generated")
     assert runs(generator_runs) == []  # neither generated nor imported ahead
     assert second == first
-    assert {name: first[name] for name in MODELS} == {
-        name: (ROOT / "generated" / name).read_text() for name in MODELS
-    }
+    assert models_of(first) == committed_models()
 
 
 def test_an_entry_for_other_schemas_or_damaged_is_not_used(tmp_path: Path, cache: Path, generator_runs: Path) -> None:
@@ -83,6 +89,4 @@ def test_a_cache_that_cannot_be_made_is_skipped(tmp_path: Path, monkeypatch: pyt
     (tmp_path / "a-file").write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
     files = build(ROOT / "specs", tmp_path / "generated")
-    assert {name: files[name] for name in MODELS} == {
-        name: (ROOT / "generated" / name).read_text() for name in MODELS
-    }
+    assert models_of(files) == committed_models()
