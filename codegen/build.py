@@ -404,7 +404,7 @@ def _compile_all(
             if result.models_job is not None:
                 _add_models(result, lambda job=result.models_job: _models_source(job))
         return results
-    from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=context) as models_pool:
@@ -416,7 +416,7 @@ def _compile_all(
         # What is imported stays out of the workers' collections, which would otherwise
         # walk it and copy its memory pages.
         gc.freeze()
-        pending: list[tuple[_VendorResult, Future[str]]] = []
+        pending: dict[Future[str], _VendorResult] = {}  # models being generated
         with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
             # The largest inputs first (spec or template bytes, a rough measure of the
             # work), so that no worker is left alone with a long job at the end.
@@ -424,13 +424,21 @@ def _compile_all(
             work = [(len(job.raw), _compile_vendor, job) for job in jobs]
             work += [(len(renderer.source(SHARED_TEMPLATES[job.name])), _render_shared, job) for job in shared]
             futures = {job: pool.submit(run, job) for _, run, job in sorted(work, key=lambda w: -w[0])}
-            for done in as_completed(futures.values()):
-                result = done.result()
-                if result.models_job is not None:
-                    pending.append((result, models_pool.submit(_models_source, result.models_job)))
+            compiling = set(futures.values())
+            while compiling:
+                # The main process, otherwise idle, formats each vendor's models as they
+                # come, rather than all of them alone at the end.
+                for done in wait(compiling | pending.keys(), return_when=FIRST_COMPLETED)[0]:
+                    if done in pending:
+                        _add_models(pending.pop(done), done.result)
+                        continue
+                    compiling.discard(done)
+                    result = done.result()
+                    if result.models_job is not None:
+                        pending[models_pool.submit(_models_source, result.models_job)] = result
         results = [futures[job].result() for job in shared] + [futures[job].result() for job in jobs]
         meanwhile(results)
-        for result, models in pending:
+        for models, result in pending.items():
             _add_models(result, models.result)
     return results
 
