@@ -89,14 +89,14 @@ class Report:
     def section(self, title: str) -> None:
         print(f"\n== {title}", flush=True)
 
-    def figure(self, label: str, value: str, goal: str = "", ok: bool | None = None) -> None:
+    def figure(self, label: str, value: str, goal: str = "", ok: bool | None = None, note: str = "") -> None:
         if ok is None or self.smoke:
             verdict = "" if ok is None else "(smoke)"
         else:
             verdict = "PASS" if ok else "FAIL"
             if not ok:
                 self.failures.append(label)
-        print(f"  {label:<46} {value:>22}   {goal:<24} {verdict}", flush=True)
+        print(f"  {label:<46} {value:>22}   {goal:<24} {verdict:<4}  {note}".rstrip(), flush=True)
 
 
 def race(subjects: dict[str, Callable[[], object]], number: int, rounds: int) -> dict[str, float]:
@@ -257,19 +257,27 @@ def cold_runs(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str,
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def import_section(report: Report, runs: int) -> None:
-    report.section(f"4. import time: median of {runs} cold processes")
+def import_section(report: Report, runs: int, rounds: int) -> None:
+    report.section(f"4. import time: median of {runs} cold processes, best of {rounds} rounds")
     python = sys.executable
     commands = {"baseline": [python, "-c", "import enum, json, typing"]}
     commands.update({slug: [python, "-c", f"import generated.{slug}"] for slug in SLUGS})
-    commands["openai"] = [python, "-c", "import openai"]
-    medians = cold_runs(commands, runs, ROOT)
-    base = medians["baseline"]
-    report.figure("import enum, json, typing", f"{base * 1000:.1f} ms")
+    # A burst of load from elsewhere moves a whole round, floor included: each round's
+    # figure is its own median less its own floor's, and the best round counts.
+    extras: dict[str, list[float]] = {slug: [] for slug in SLUGS}
+    bases = []
+    for _ in range(rounds):
+        medians = cold_runs(commands, runs, ROOT)
+        bases.append(medians["baseline"])
+        for slug in SLUGS:
+            extras[slug].append((medians[slug] - medians["baseline"]) * 1000)
+    report.figure("import enum, json, typing", f"{min(bases) * 1000:.1f} ms", note=f"rounds: {', '.join(f'{b * 1000:.1f}' for b in bases)}")
     for slug in SLUGS:
-        extra = (medians[slug] - base) * 1000
-        report.figure(f"import generated.{slug}", f"{extra:+.1f} ms", "<= +5 ms", extra <= 5)
-    report.figure("import openai (for scale)", f"{(medians['openai'] - base) * 1000:+.1f} ms")
+        extra = min(extras[slug])
+        rounds_text = ", ".join(f"{e:+.1f}" for e in extras[slug])
+        report.figure(f"import generated.{slug}", f"{extra:+.1f} ms", "<= +5 ms", extra <= 5, f"rounds: {rounds_text}")
+    openai = cold_runs({"baseline": commands["baseline"], "openai": [python, "-c", "import openai"]}, runs, ROOT)
+    report.figure("import openai (for scale)", f"{(openai['openai'] - openai['baseline']) * 1000:+.1f} ms")
 
 
 def codegen(*args: str) -> list[str]:
@@ -390,26 +398,30 @@ def measured_build(specs: Path, output: Path, cwd: Path) -> dict[str, float]:
     return {"wall": wall, "cpu": cpu, "rss": rss, "pss": pss}
 
 
-def scale_section(report: Report, small: int, large: int, errors: int, rounds: int) -> None:
-    report.section(f"6. scale: synthetic vendors of {errors} errors (bench/synth.py)")
+def scale_section(report: Report, small: int, large: int, errors: int, rounds: int, incremental_rounds: int) -> None:
+    report.section(f"6. scale: synthetic vendors of {errors} errors (bench/synth.py), best of {rounds} rounds")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        runs = {}
         for count in (small, large):
-            specs = work / f"specs{count}"
-            synth.write_specs(specs, count, errors)
-            runs[count] = measured_build(specs, work / f"out{count}" / "generated", work)
-            figures = runs[count]
-            report.figure(f"cold build of {count} vendors", f"{figures['wall']:.1f} s")
+            synth.write_specs(work / f"specs{count}", count, errors)
+        # The sizes alternate, so that a burst of load from elsewhere slows one round of
+        # both rather than one size; each figure is that of its size's fastest build,
+        # but memory, whose peak load does not move, is the largest seen.
+        builds: dict[int, list[dict[str, float]]] = {small: [], large: []}
+        for index in range(rounds):
+            for count in (small, large):
+                output = work / f"out{count}-{index}" / "generated"
+                builds[count].append(measured_build(work / f"specs{count}", output, work))
+        fastest = {count: min(runs, key=lambda figures: figures["wall"]) for count, runs in builds.items()}
+        for count, figures in fastest.items():
+            walls = ", ".join(f"{run['wall']:.1f}" for run in builds[count])
+            report.figure(f"cold build of {count} vendors", f"{figures['wall']:.1f} s", note=f"rounds: {walls} s")
             ratio = figures["cpu"] / figures["wall"]
             report.figure(f"  CPU time / wall time ({count})", f"{ratio:.2f}", ">= 1.6 (two cores)", ratio >= 1.6)
-            report.figure(
-                f"  peak memory of the process tree ({count})",
-                f"PSS {figures['pss']:.0f} MB, RSS {figures['rss']:.0f} MB",
-                "PSS < 300 MB",
-                figures["pss"] < 300,
-            )
-        growth = runs[large]["wall"] / runs[small]["wall"]
+            pss = max(run["pss"] for run in builds[count])
+            rss = max(run["rss"] for run in builds[count])
+            report.figure(f"  peak memory of the process tree ({count})", f"PSS {pss:.0f} MB, RSS {rss:.0f} MB", "PSS < 300 MB", pss < 300)
+        growth = fastest[large]["wall"] / fastest[small]["wall"]
         limit = 4.4 * large / small / 4
         report.figure(f"t{large} / t{small}", f"{growth:.2f}", f"<= {limit:.1f}", growth <= limit)
 
@@ -420,21 +432,21 @@ def scale_section(report: Report, small: int, large: int, errors: int, rounds: i
         single_specs.mkdir()
         shutil.copy(changed, single_specs / changed.name)
         best_incremental = best_single = float("inf")
-        for index in range(rounds):
+        for index in range(incremental_rounds):
             if index:  # undo the previous round's rebuild: the spec changes again
                 text = changed.read_text(encoding="utf-8")
                 changed.write_text(text + f"# round {index}\n", encoding="utf-8")
                 shutil.copy(changed, single_specs / changed.name)
             started = time.perf_counter()
-            run(codegen("build", "-q", "--specs", str(work / f"specs{large}"), "--output", str(work / f"out{large}" / "generated")), work, XDG_CACHE_HOME=empty_cache(work))
+            run(codegen("build", "-q", "--specs", str(work / f"specs{large}"), "--output", str(work / f"out{large}-0" / "generated")), work, XDG_CACHE_HOME=empty_cache(work))
             best_incremental = min(best_incremental, time.perf_counter() - started)
             shutil.rmtree(work / "single-out", ignore_errors=True)
             started = time.perf_counter()
             run(codegen("build", "-q", "--specs", str(single_specs), "--output", str(work / "single-out" / "generated")), work, XDG_CACHE_HOME=empty_cache(work))
             best_single = min(best_single, time.perf_counter() - started)
         ratio = best_incremental / best_single
-        report.figure(f"one spec changed among {large} (best of {rounds})", f"{best_incremental:.2f} s = {ratio:.2f}x", "<= 1.5x a one-vendor build", ratio <= 1.5)
-        report.figure(f"cold build of that vendor alone (best of {rounds})", f"{best_single:.2f} s")
+        report.figure(f"one spec changed among {large} (best of {incremental_rounds})", f"{best_incremental:.2f} s = {ratio:.2f}x", "<= 1.5x a one-vendor build", ratio <= 1.5)
+        report.figure(f"cold build of that vendor alone (best of {incremental_rounds})", f"{best_single:.2f} s")
 
 
 def main() -> int:
@@ -453,14 +465,14 @@ def main() -> int:
     if "retry" in args.sections:
         retry_section(report, number, rounds)
     if "import" in args.sections:
-        import_section(report, 1 if smoke else 20)
+        import_section(report, 1 if smoke else 20, 1 if smoke else 3)
     if "build" in args.sections:
         build_section(report, 1 if smoke else 3, 1 if smoke else 10)
     if "scale" in args.sections:
         if smoke:
-            scale_section(report, 1, 2, 3, 1)
+            scale_section(report, 1, 2, 3, 1, 1)
         else:
-            scale_section(report, 100, 400, 60, 3)
+            scale_section(report, 100, 400, 60, 2, 3)
     if report.failures and not smoke:
         print(f"\n{len(report.failures)} goal(s) not met: " + "; ".join(report.failures))
         return 1
