@@ -357,7 +357,7 @@ class TreeSampler:
         return tree
 
     def _run(self) -> None:
-        while not self._stop.wait(0.05):
+        while not self._stop.wait(0.2):  # often enough for peaks that last seconds
             rss = pss = 0
             for pid in self._tree():
                 try:
@@ -382,17 +382,18 @@ def empty_cache(work: Path) -> str:
     return tempfile.mkdtemp(prefix="cache-", dir=work)
 
 
-def measured_build(specs: Path, output: Path, cwd: Path) -> dict[str, float]:
-    """Wall time, CPU time of the process tree and its peak memory for one build."""
+def measured_build(specs: Path, output: Path, cwd: Path, sample_memory: bool) -> dict[str, float]:
+    """Wall time and CPU time of the process tree for one build, and its peak memory
+    if ``sample_memory``: reading the tree's memory costs the build time of its own."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     command = codegen("build", "-q", "--specs", str(specs), "--output", str(output))
     process = subprocess.Popen(command, cwd=cwd, env={**ENV, "XDG_CACHE_HOME": empty_cache(cwd)})
-    sampler = TreeSampler(process.pid)
+    sampler = TreeSampler(process.pid) if sample_memory else None
     if process.wait() != 0:
         raise SystemExit(f"codegen build failed for {specs}")
     wall = time.perf_counter() - started
-    rss, pss = sampler.stop()
+    rss, pss = sampler.stop() if sampler is not None else (0.0, 0.0)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return {"wall": wall, "cpu": cpu, "rss": rss, "pss": pss}
@@ -405,22 +406,27 @@ def scale_section(report: Report, small: int, large: int, errors: int, rounds: i
         for count in (small, large):
             synth.write_specs(work / f"specs{count}", count, errors)
         # The sizes alternate, so that a burst of load from elsewhere slows one round of
-        # both rather than one size; each figure is that of its size's fastest build,
-        # but memory, whose peak load does not move, is the largest seen.
+        # both rather than one size; each size's fastest build counts. Memory is read in
+        # the first round alone: reading it slows the larger build more.
         builds: dict[int, list[dict[str, float]]] = {small: [], large: []}
         for index in range(rounds):
             for count in (small, large):
                 output = work / f"out{count}-{index}" / "generated"
-                builds[count].append(measured_build(work / f"specs{count}", output, work))
+                builds[count].append(measured_build(work / f"specs{count}", output, work, sample_memory=index == 0))
         fastest = {count: min(runs, key=lambda figures: figures["wall"]) for count, runs in builds.items()}
         for count, figures in fastest.items():
             walls = ", ".join(f"{run['wall']:.1f}" for run in builds[count])
             report.figure(f"cold build of {count} vendors", f"{figures['wall']:.1f} s", note=f"rounds: {walls} s")
             ratio = figures["cpu"] / figures["wall"]
             report.figure(f"  CPU time / wall time ({count})", f"{ratio:.2f}", ">= 1.6 (two cores)", ratio >= 1.6)
-            pss = max(run["pss"] for run in builds[count])
-            rss = max(run["rss"] for run in builds[count])
-            report.figure(f"  peak memory of the process tree ({count})", f"PSS {pss:.0f} MB, RSS {rss:.0f} MB", "PSS < 300 MB", pss < 300)
+            memory = builds[count][0]
+            report.figure(
+                f"  peak memory of the process tree ({count})",
+                f"PSS {memory['pss']:.0f} MB, RSS {memory['rss']:.0f} MB",
+                "PSS < 300 MB",
+                memory["pss"] < 300,
+                "round 1",
+            )
         growth = fastest[large]["wall"] / fastest[small]["wall"]
         limit = 4.4 * large / small / 4
         report.figure(f"t{large} / t{small}", f"{growth:.2f}", f"<= {limit:.1f}", growth <= limit)
@@ -472,7 +478,7 @@ def main() -> int:
         if smoke:
             scale_section(report, 1, 2, 3, 1, 1)
         else:
-            scale_section(report, 100, 400, 60, 2, 3)
+            scale_section(report, 100, 400, 60, 3, 3)
     if report.failures and not smoke:
         print(f"\n{len(report.failures)} goal(s) not met: " + "; ".join(report.failures))
         return 1
