@@ -244,8 +244,8 @@ def run(command: list[str], cwd: Path, **env: str) -> None:
     subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env={**ENV, **env})
 
 
-def cold_runs(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str, float]:
-    """Median wall time of each command over ``runs`` fresh processes, run in turns."""
+def cold_runs(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str, list[float]]:
+    """Wall times of each command over ``runs`` fresh processes, run in turns."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for command in commands.values():
         run(command, cwd)  # writes the bytecode caches
@@ -254,30 +254,31 @@ def cold_runs(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str,
             started = time.perf_counter()
             run(command, cwd)
             times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return times
 
 
 def import_section(report: Report, runs: int, rounds: int) -> None:
-    report.section(f"4. import time: median of {runs} cold processes, best of {rounds} rounds")
+    report.section(f"4. import time: median of {runs * rounds} cold processes, in {rounds} rounds")
     python = sys.executable
     commands = {"baseline": [python, "-c", "import enum, json, typing"]}
     commands.update({slug: [python, "-c", f"import generated.{slug}"] for slug in SLUGS})
-    # A burst of load from elsewhere moves a whole round, floor included: each round's
-    # figure is its own median less its own floor's, and the best round counts.
-    extras: dict[str, list[float]] = {slug: [] for slug in SLUGS}
-    bases = []
+    # A burst of load from elsewhere slows a stretch of the run: every command runs in
+    # turn with the others, and the rounds show how far the figures move meanwhile.
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    per_round: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(rounds):
-        medians = cold_runs(commands, runs, ROOT)
-        bases.append(medians["baseline"])
-        for slug in SLUGS:
-            extras[slug].append((medians[slug] - medians["baseline"]) * 1000)
-    report.figure("import enum, json, typing", f"{min(bases) * 1000:.1f} ms", note=f"rounds: {', '.join(f'{b * 1000:.1f}' for b in bases)}")
+        for name, values in cold_runs(commands, runs, ROOT).items():
+            times[name] += values
+            per_round[name].append(statistics.median(values))
+    base = statistics.median(times["baseline"])
+    report.figure("import enum, json, typing", f"{base * 1000:.1f} ms", note="rounds: " + ", ".join(f"{b * 1000:.1f}" for b in per_round["baseline"]))
     for slug in SLUGS:
-        extra = min(extras[slug])
-        rounds_text = ", ".join(f"{e:+.1f}" for e in extras[slug])
-        report.figure(f"import generated.{slug}", f"{extra:+.1f} ms", "<= +5 ms", extra <= 5, f"rounds: {rounds_text}")
+        extra = (statistics.median(times[slug]) - base) * 1000
+        moves = ", ".join(f"{(v - b) * 1000:+.1f}" for v, b in zip(per_round[slug], per_round["baseline"]))
+        report.figure(f"import generated.{slug}", f"{extra:+.1f} ms", "<= +5 ms", extra <= 5, f"rounds: {moves}")
     openai = cold_runs({"baseline": commands["baseline"], "openai": [python, "-c", "import openai"]}, runs, ROOT)
-    report.figure("import openai (for scale)", f"{(openai['openai'] - openai['baseline']) * 1000:+.1f} ms")
+    openai_extra = statistics.median(openai["openai"]) - statistics.median(openai["baseline"])
+    report.figure("import openai (for scale)", f"{openai_extra * 1000:+.1f} ms")
 
 
 def codegen(*args: str) -> list[str]:
@@ -314,15 +315,12 @@ def build_section(report: Report, runs: int, noop_runs: int) -> None:
         )
 
         paths = ["--specs", str(ROOT / "specs"), "--output", str(work / "cold0" / "generated")]
-        medians = cold_runs(
-            {
-                "pass": [sys.executable, "-c", "pass"],
-                "build": codegen("build", "-q", *paths),
-                "check": codegen("check", "-q", *paths),
-            },
-            noop_runs,
-            work,
-        )
+        noop = {
+            "pass": [sys.executable, "-c", "pass"],
+            "build": codegen("build", "-q", *paths),
+            "check": codegen("check", "-q", *paths),
+        }
+        medians = {name: statistics.median(values) for name, values in cold_runs(noop, noop_runs, work).items()}
         for name in ("build", "check"):
             ratio = medians[name] / medians["pass"]
             report.figure(f"no-op codegen {name} (median of {noop_runs})", f"{medians[name] * 1000:.0f} ms = {ratio:.2f}x", "<= 3x python -c pass", ratio <= 3)
@@ -467,7 +465,7 @@ def main() -> int:
     if "parse" in args.sections:
         parse_section(report, number, rounds)
     if "response" in args.sections:
-        response_section(report, 50 if smoke else 2_000, rounds)
+        response_section(report, 50 if smoke else 2_000, 2 if smoke else 15)
     if "retry" in args.sections:
         retry_section(report, number, rounds)
     if "import" in args.sections:
