@@ -404,7 +404,8 @@ def _compile_all(
             if result.models_job is not None:
                 _add_models(result, lambda job=result.models_job: _models_source(job))
         return results
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    import queue
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=context) as models_pool:
@@ -424,18 +425,23 @@ def _compile_all(
             work = [(len(job.raw), _compile_vendor, job) for job in jobs]
             work += [(len(renderer.source(SHARED_TEMPLATES[job.name])), _render_shared, job) for job in shared]
             futures = {job: pool.submit(run, job) for _, run, job in sorted(work, key=lambda w: -w[0])}
-            compiling = set(futures.values())
+            finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
+            for future in futures.values():
+                future.add_done_callback(finished.put)
+            compiling = len(futures)
             while compiling:
                 # The main process, otherwise idle, formats each vendor's models as they
                 # come, rather than all of them alone at the end.
-                for done in wait(compiling | pending.keys(), return_when=FIRST_COMPLETED)[0]:
-                    if done in pending:
-                        _add_models(pending.pop(done), done.result)
-                        continue
-                    compiling.discard(done)
-                    result = done.result()
-                    if result.models_job is not None:
-                        pending[models_pool.submit(_models_source, result.models_job)] = result
+                done = finished.get()
+                if done in pending:
+                    _add_models(pending.pop(done), done.result)
+                    continue
+                compiling -= 1
+                result = done.result()
+                if result.models_job is not None:
+                    models = models_pool.submit(_models_source, result.models_job)
+                    pending[models] = result
+                    models.add_done_callback(finished.put)
         results = [futures[job].result() for job in shared] + [futures[job].result() for job in jobs]
         meanwhile(results)
         for models, result in pending.items():
