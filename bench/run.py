@@ -258,26 +258,31 @@ def cold_runs(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str,
 
 
 def import_section(report: Report, runs: int, rounds: int) -> None:
-    report.section(f"4. import time: median of {runs * rounds} cold processes, in {rounds} rounds")
+    report.section(f"4. import time: median of {runs * rounds} cold processes, each less the floor's run just before it")
     python = sys.executable
     commands = {"baseline": [python, "-c", "import enum, json, typing"]}
     commands.update({slug: [python, "-c", f"import generated.{slug}"] for slug in SLUGS})
-    # A burst of load from elsewhere slows a stretch of the run: every command runs in
-    # turn with the others, and the rounds show how far the figures move meanwhile.
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    # A burst of load from elsewhere slows a stretch of the run, floor included: each
+    # process is compared with the floor's run just before it, and the rounds show how
+    # far the figures move meanwhile.
+    extras: dict[str, list[float]] = {slug: [] for slug in SLUGS}
     per_round: dict[str, list[float]] = {name: [] for name in commands}
+    bases: list[float] = []
     for _ in range(rounds):
-        for name, values in cold_runs(commands, runs, ROOT).items():
-            times[name] += values
-            per_round[name].append(statistics.median(values))
-    base = statistics.median(times["baseline"])
-    report.figure("import enum, json, typing", f"{base * 1000:.1f} ms", note="rounds: " + ", ".join(f"{b * 1000:.1f}" for b in per_round["baseline"]))
+        times = cold_runs(commands, runs, ROOT)
+        bases += times["baseline"]
+        per_round["baseline"].append(statistics.median(times["baseline"]))
+        for slug in SLUGS:
+            extras[slug] += [(t - b) * 1000 for t, b in zip(times[slug], times["baseline"])]
+            per_round[slug].append(statistics.median(extras[slug][-runs:]))
+    floor_rounds = ", ".join(f"{b * 1000:.1f}" for b in per_round["baseline"])
+    report.figure("import enum, json, typing", f"{statistics.median(bases) * 1000:.1f} ms", note=f"rounds: {floor_rounds}")
     for slug in SLUGS:
-        extra = (statistics.median(times[slug]) - base) * 1000
-        moves = ", ".join(f"{(v - b) * 1000:+.1f}" for v, b in zip(per_round[slug], per_round["baseline"]))
+        extra = statistics.median(extras[slug])
+        moves = ", ".join(f"{e:+.1f}" for e in per_round[slug])
         report.figure(f"import generated.{slug}", f"{extra:+.1f} ms", "<= +5 ms", extra <= 5, f"rounds: {moves}")
     openai = cold_runs({"baseline": commands["baseline"], "openai": [python, "-c", "import openai"]}, runs, ROOT)
-    openai_extra = statistics.median(openai["openai"]) - statistics.median(openai["baseline"])
+    openai_extra = statistics.median(t - b for t, b in zip(openai["openai"], openai["baseline"]))
     report.figure("import openai (for scale)", f"{openai_extra * 1000:+.1f} ms")
 
 
