@@ -285,11 +285,22 @@ def test_httpx_headers_are_read_from_httpx_own_triples() -> None:
     assert dict(headers) == {"retry-after": "7", "x-request-id": "a"}  # duplicates: the first wins, as in get
 
 
-def test_httpx_headers_keep_their_encoding() -> None:
+@pytest.mark.parametrize(
+    "value, encoding, text",
+    [
+        ("caf\u00e9".encode(), None, "caf\u00e9"),  # httpx detects UTF-8
+        ("caf\u00e9".encode("latin-1"), None, "caf\u00e9"),  # not UTF-8: Latin-1
+        ("5 \u20ac".encode("cp1252"), "cp1252", "5 \u20ac"),  # set by the user
+        ("\u00e9".encode("utf-7"), "utf-7", "\u00e9"),  # set, and ASCII bytes mean more in it
+    ],
+)
+def test_httpx_headers_keep_their_encoding(value: bytes, encoding: str | None, text: str) -> None:
     from generated._base import Headers
 
-    raw = httpx.Headers([(b"X-Note", "caf\u00e9".encode())])
-    assert Headers(raw).get("x-note") == raw["x-note"] == "caf\u00e9"
+    raw = httpx.Headers([(b"X-Note", value)])
+    if encoding is not None:
+        raw.encoding = encoding
+    assert Headers(raw).get("x-note") == raw["x-note"] == text
 
 
 def test_an_unknown_httpx_header_store_falls_back_to_get() -> None:
