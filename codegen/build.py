@@ -67,6 +67,8 @@ def is_up_to_date(config: Config) -> bool:
     if len(spec_hashes) != len(paths):
         return False
     expected = expected_paths(sorted(spec_hashes))
+    # Every header first: a changed spec shows there, before any body is hashed.
+    bodies: list[tuple[str, str]] = []
     for relative in expected:
         try:
             text = (config.output / relative).read_text(encoding="utf-8")
@@ -78,8 +80,9 @@ def is_up_to_date(config: Config) -> bool:
         wanted = fingerprint if "/" not in relative else spec_hashes[relative.split("/")[0]]
         if header.source_hash != wanted:
             return False
-        if content_hash(body_of(text)) != header.content_hash:
-            return False
+        bodies.append((text, header.content_hash))
+    if any(content_hash(body_of(text)) != wanted for text, wanted in bodies):
+        return False
     return not _stray_generated_files(config.output, set(expected))
 
 

@@ -215,11 +215,13 @@ def _build(config: Config, report: _Reporter, force: bool) -> int:
     from codegen.build import compile_specs
     from codegen.write import apply, generated_texts, locked, plan_changes, remove_stale_staging, scan
 
-    plan = compile_specs(config, generated_texts(scan(config.output)))
+    before = scan(config.output)
+    plan = compile_specs(config, generated_texts(before))
     started = time.perf_counter()
     with locked(config.output):
         remove_stale_staging(config.output)
-        changes = plan_changes(config.output, plan.files, scan(config.output), force)
+        # Scanned again, since another build may have written meanwhile.
+        changes = plan_changes(config.output, plan.files, scan(config.output, before), force)
         if changes.changed:
             apply(config.output, plan.files, changes)
     plan.timings.append(("write", time.perf_counter() - started))

@@ -15,6 +15,8 @@ import ctypes
 import errno
 import os
 import shutil
+import stat
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,27 +49,52 @@ class ExistingFile:
     path: str
     text: str | None  # None for files that are not text
     generated: bool
+    stamp: tuple[int, ...] = ()  # inode, size, mtime, ctime; () when too recent to trust
 
 
-def scan(output: Path) -> dict[str, ExistingFile]:
-    """Every regular file under ``output`` by posix path, and whether codegen made it."""
+# A file changed less than this before a scan could change again and keep its stamp on a
+# file system that keeps coarse times (ext3 and HFS+ keep whole seconds).
+_SETTLED_NS = 1_000_000_000
+
+
+def scan(output: Path, earlier: dict[str, ExistingFile] | None = None) -> dict[str, ExistingFile]:
+    """Every regular file under ``output`` by posix path, and whether codegen made it.
+
+    A file whose stamp matches its entry in ``earlier`` (a scan of the same folder) is
+    not read again: a build scans before compiling and once more under the lock.
+    """
     found: dict[str, ExistingFile] = {}
     if not output.is_dir():
         return found
+    earlier = earlier or {}
+    settled = time.time_ns() - _SETTLED_NS
     for folder, dirs, files in os.walk(output):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        prefix = _relative_prefix(output, folder)
         for name in sorted(files):
-            full = Path(folder) / name
-            relative = full.relative_to(output).as_posix()
-            if full.is_symlink() or not full.is_file():
+            full = os.path.join(folder, name)
+            relative = prefix + name
+            try:
+                info = os.lstat(full)
+            except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode):  # symlinks and special files are not text
                 found[relative] = ExistingFile(relative, None, False)
                 continue
+            stamp: tuple[int, ...] = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            known = earlier.get(relative)
+            if known is not None and known.stamp == stamp:
+                found[relative] = known
+                continue
             try:
-                text = full.read_text(encoding="utf-8")
+                with open(full, encoding="utf-8") as handle:
+                    text = handle.read()
             except (UnicodeDecodeError, OSError):
                 found[relative] = ExistingFile(relative, None, False)
                 continue
-            found[relative] = ExistingFile(relative, text, read_header(text) is not None)
+            if max(info.st_mtime_ns, info.st_ctime_ns) >= settled:
+                stamp = ()
+            found[relative] = ExistingFile(relative, text, read_header(text) is not None, stamp)
     return found
 
 
@@ -81,11 +108,13 @@ def plan_changes(
 ) -> TreeChanges:
     changes = TreeChanges()
     foreign = [p for p in planned if p in existing and not existing[p].generated]
+    # Only a file the build rewrites or removes can lose hand edits: one it keeps holds
+    # exactly what the build writes, so it is not hashed again.
     edited = [
         p
         for p, f in existing.items()
-        if f.generated and f.text is not None and not is_intact(f.text)
-        and (p not in planned or planned[p] != f.text)
+        if f.generated and f.text is not None
+        and (p not in planned or planned[p] != f.text) and not is_intact(f.text)
     ]
     if not force and foreign:
         raise HandEditedError(output, sorted(foreign), "files that codegen did not generate stand where it would write")
@@ -144,23 +173,28 @@ def apply(output: Path, planned: dict[str, str], changes: TreeChanges) -> None:
     shutil.rmtree(staging, ignore_errors=True)  # it now holds the old tree
 
 
+def _relative_prefix(root: Path, folder: str) -> str:
+    """What turns a file name in ``folder`` into its posix path below ``root``."""
+    relative = os.path.relpath(folder, root)
+    return "" if relative == os.curdir else Path(relative).as_posix() + "/"
+
+
 def _assemble(output: Path, staging: Path, planned: dict[str, str], changes: TreeChanges) -> None:
     removed = set(changes.removed)
     written = set(changes.written)
     if output.is_dir():
         for folder, dirs, files in os.walk(output):
-            source_dir = Path(folder)
-            relative_dir = source_dir.relative_to(output)
-            if _is_dead_cache(relative_dir, planned, removed):
+            prefix = _relative_prefix(output, folder)
+            if _is_dead_cache(prefix, planned, removed):
                 dirs[:] = []
                 continue
-            (staging / relative_dir).mkdir(parents=True, exist_ok=True)
-            shutil.copymode(source_dir, staging / relative_dir)
+            target_dir = os.path.join(staging, prefix)
+            os.makedirs(target_dir, exist_ok=True)
+            shutil.copymode(folder, target_dir)
             for name in files:
-                relative = (relative_dir / name).as_posix()
-                if relative in removed or relative in written:
+                if prefix + name in removed or prefix + name in written:
                     continue
-                _carry_over(source_dir / name, staging / relative)
+                _carry_over(os.path.join(folder, name), os.path.join(target_dir, name))
     for relative in sorted(written):
         target = staging / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -171,23 +205,24 @@ def _assemble(output: Path, staging: Path, planned: dict[str, str], changes: Tre
     _prune_empty_dirs(staging, {str(Path(p).parent) for p in removed})
 
 
-def _is_dead_cache(relative_dir: Path, planned: dict[str, str], removed: set[str]) -> bool:
+def _is_dead_cache(prefix: str, planned: dict[str, str], removed: set[str]) -> bool:
     """A ``__pycache__`` whose package is being deleted goes with it."""
-    if relative_dir.name != "__pycache__":
+    package, _, name = prefix.rstrip("/").rpartition("/")
+    if name != "__pycache__":
         return False
-    package = relative_dir.parent.as_posix()
-    package_files = [p for p in planned if p.startswith(package + "/") or package == "."]
+    package_files = [p for p in planned if p.startswith(package + "/") or not package]
     return not package_files and any(r.startswith(package + "/") for r in removed)
 
 
-def _carry_over(source: Path, target: Path) -> None:
-    if source.is_symlink():
-        os.symlink(os.readlink(source), target)
-        return
+def _carry_over(source: str, target: str) -> None:
+    """Link an unchanged file into the staging tree (a symlink as itself), else copy it."""
     try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+        os.link(source, target, follow_symlinks=False)
+    except (OSError, NotImplementedError):  # another file system; no linkat
+        if os.path.islink(source):
+            os.symlink(os.readlink(source), target)
+        else:
+            shutil.copy2(source, target)
 
 
 def _prune_empty_dirs(root: Path, candidates: set[str]) -> None:

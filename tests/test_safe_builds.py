@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -294,3 +295,51 @@ def test_concurrent_builds_leave_a_correct_tree(old_project: Path, new_tree: dic
     assert [(run.communicate(timeout=120)[1], run.returncode) for run in runs] == [("", 0)] * 2
     assert tree(project / "generated") == old_tree
     assert leftovers(project) == []
+
+
+def test_the_scan_under_the_lock_rereads_only_files_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codegen import write
+
+    monkeypatch.setattr(write, "_SETTLED_NS", -3600 * 10**9)  # every file counts as settled
+    output = tmp_path / "generated"
+    (output / "acme").mkdir(parents=True)
+    (output / "acme" / "errors.py").write_text("one\n", encoding="utf-8")
+    (output / "NOTES.md").write_text("kept\n", encoding="utf-8")
+    (output / "gone.txt").write_text("soon gone\n", encoding="utf-8")
+    first = write.scan(output)
+    (output / "acme" / "errors.py").write_text("three\n", encoding="utf-8")
+    (output / "gone.txt").unlink()
+    (output / "acme" / "new.py").write_text("new\n", encoding="utf-8")
+    second = write.scan(output, first)
+    assert sorted(second) == ["NOTES.md", "acme/errors.py", "acme/new.py"]
+    assert second["NOTES.md"] is first["NOTES.md"]
+    assert (second["acme/errors.py"].text, second["acme/new.py"].text) == ("three\n", "new\n")
+
+
+def test_a_file_changed_just_before_a_scan_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codegen import write
+
+    real_lstat = os.lstat
+
+    def whole_seconds(path: str) -> SimpleNamespace:
+        """os.lstat on a file system that keeps whole seconds, as ext3 does."""
+        info = real_lstat(path)
+        return SimpleNamespace(
+            st_mode=info.st_mode,
+            st_ino=info.st_ino,
+            st_size=info.st_size,
+            st_mtime_ns=info.st_mtime_ns // 10**9 * 10**9,
+            st_ctime_ns=info.st_ctime_ns // 10**9 * 10**9,
+        )
+
+    monkeypatch.setattr(write.os, "lstat", whole_seconds)
+    output = tmp_path / "generated"
+    output.mkdir()
+    (output / "errors.py").write_text("one\n", encoding="utf-8")
+    first = write.scan(output)
+    (output / "errors.py").write_text("two\n", encoding="utf-8")  # same size, same second
+    assert write.scan(output, first)["errors.py"].text == "two\n"
