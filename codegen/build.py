@@ -22,7 +22,7 @@ from codegen.format import HEADER_LINES, body_of, content_hash, is_intact, read_
 
 if TYPE_CHECKING:
     from codegen.render import Renderer
-    from codegen.resolve import VendorIR
+    from codegen.resolve import ModelIR, VendorIR
     from codegen.validate import ValidatedSpec
 
 SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_retrying.py", "_runtime.py", "transports.py")
@@ -218,7 +218,7 @@ class _SchemaPlaces(NamedTuple):
         from codegen.validate import error_sections
 
         spec = validated.spec
-        models = [
+        models: list[tuple[str, tuple[str, ...]]] = [
             (envelope_model_name(e.name), ("envelopes", str(i), "schema"))
             for i, e in enumerate(spec.envelopes)
             if e.schema_ is not None
@@ -266,7 +266,7 @@ class _VendorResult:
         self.summary = summary
         self.problems = problems or []
         self.files: dict[str, str] = {}
-        self.models_job: tuple[Any, ...] | None = None  # (vendor, path, header arguments) for the generator
+        self.models_job: _ModelsJob | None = None  # set when the generator must write models.py
         self.schemas: _SchemaPlaces | None = None  # where the spec gives the schemas the generator reads
         self.seconds = 0.0
 
@@ -276,8 +276,17 @@ class _ModelsInput(NamedTuple):
 
     name: str
     slug: str
-    models: Any
+    models: list[ModelIR]
     models_sha256: str
+
+
+class _ModelsJob(NamedTuple):
+    """What the generator's process needs, and where its ``models.py`` goes."""
+
+    schemas: _ModelsInput
+    relative: str
+    origin: tuple[str, str, str]  # source, kind and source hash, for the file's header
+    fingerprint: str
 
 
 PARALLEL_MIN_SPECS = 2
@@ -374,10 +383,12 @@ def _reusable(
     for name in VENDOR_FILES:
         relative = f"{slug}/{name}"
         text = existing.get(relative)
-        header = read_header(text) if text is not None else None
+        if text is None:
+            return None
+        header = read_header(text)
         if header is None or header.generator != generator or header.source_hash != spec_hash:
             return None
-        if not is_intact(text):  # type: ignore[arg-type]
+        if not is_intact(text):
             return None
         files[relative] = text
     found = _SUMMARY_LINE.search(files[f"{slug}/__init__.py"])
@@ -397,6 +408,7 @@ def _compile_all(
     of its own that takes each vendor's schemas as soon as they are resolved; it starts
     importing the generator at once when a spec has no models to reuse.
     """
+    import functools
     import gc
     import multiprocessing
 
@@ -405,7 +417,7 @@ def _compile_all(
         meanwhile(results)
         for result in results:
             if result.models_job is not None:
-                _add_models(result, lambda job=result.models_job: _models_source(job))
+                _add_models(result, functools.partial(_models_source, result.models_job))
         return results
     import queue
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -510,24 +522,25 @@ def _compile_vendor(job: _VendorJob) -> _VendorResult:
     else:
         # Only what the generator reads travels to its process, not the whole vendor.
         schemas = _ModelsInput(vendor.name, vendor.slug, vendor.models, vendor.models_sha256)
-        result.models_job = (schemas, models, origin, job.fingerprint)
+        result.models_job = _ModelsJob(schemas, models, origin, job.fingerprint)
         result.schemas = _SchemaPlaces.of(validated)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _models_source(models_job: tuple[Any, ...]) -> str:
+def _models_source(models_job: _ModelsJob) -> str:
     """The generator's ``models.py``, before black: the process that runs it need not import black."""
     from codegen.payloads import models_source
 
     try:
-        return models_source(models_job[0])
+        return models_source(models_job.schemas)
     except Exception as exc:  # as plain text, which crosses from a worker process intact
         raise RuntimeError(str(exc)) from None
 
 
 def _add_models(result: _VendorResult, source: Callable[[], str]) -> None:
-    _, relative, origin, fingerprint = result.models_job  # type: ignore[misc]
+    assert result.models_job is not None
+    _, relative, origin, fingerprint = result.models_job
     result.models_job = None
     try:
         result.files[relative] = _emit(relative, source(), *origin, fingerprint)

@@ -44,7 +44,9 @@ def drop_unused_imports(source: str) -> str:
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
         ):
-            used |= {e.value for e in ast.walk(node.value) if isinstance(e, ast.Constant)}
+            used |= {
+                e.value for e in ast.walk(node.value) if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            }
     lines = source.splitlines(keepends=True)
     for node in reversed(tree.body):
         if not isinstance(node, ast.ImportFrom) or node.module == "__future__":
@@ -63,11 +65,13 @@ def drop_unused_imports(source: str) -> str:
 
 def black_format(source: str, filename: str) -> str:
     import black
+    from black.mode import TargetVersion
+    from black.parsing import InvalidInput
 
-    mode = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
+    mode = black.Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
     try:
         return black.format_str(source, mode=mode)
-    except black.InvalidInput as exc:  # a template bug, not a spec mistake
+    except InvalidInput as exc:  # a template bug, not a spec mistake
         raise RuntimeError(f"template produced invalid Python for {filename}: {exc}") from None
 
 

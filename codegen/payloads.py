@@ -11,9 +11,24 @@ import json
 import re
 import warnings
 from pathlib import Path
+from typing import Protocol
 
 from codegen.render import docstring_text
-from codegen.resolve import VendorIR
+from codegen.resolve import ModelIR
+
+
+class SchemaSource(Protocol):
+    """What this module reads of a vendor: its ``VendorIR``, or the part of it that a
+    build sends to the generator's process."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def models(self) -> list[ModelIR]: ...
+    @property
+    def models_sha256(self) -> str: ...
 
 SCHEMAS_MARKER = "# schemas-sha256: "
 _MARKER_LINE = re.compile(r"^# schemas-sha256: ([0-9a-f]{64})$", re.MULTILINE)
@@ -24,16 +39,16 @@ def schemas_hash_of(body: str) -> str | None:
     return found.group(1) if found else None
 
 
-def cache_key(vendor: VendorIR) -> str:
+def cache_key(vendor: SchemaSource) -> str:
     """Changes when the schemas, the vendor's name or the way this module calls the generator change."""
     digest = hashlib.sha256(f"{vendor.models_sha256}\0{vendor.name}".encode())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()
 
 
-def models_source(vendor: VendorIR) -> str:
+def models_source(vendor: SchemaSource) -> str:
     """``models.py`` for a vendor with schemas, before black."""
-    from datamodel_code_generator import (
+    from datamodel_code_generator import (  # type: ignore[attr-defined]  # as documented; not in __all__
         DataModelType,
         InputFileType,
         PythonVersion,

@@ -8,14 +8,15 @@ high power of that prefix's length.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 try:  # Python 3.11 moved the parser; the old name still works with a warning.
     from re import _parser as sre_parse  # type: ignore[attr-defined]
     from re import _constants as sre_constants  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+    import sre_constants
+    import sre_parse
 
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
 
@@ -78,6 +79,7 @@ class _CharSets:
         return found
 
     def _evaluate(self, op: Any, arg: Any) -> frozenset[str]:
+        test: Callable[[str], bool]
         if op == sre_constants.LITERAL:
             test = lambda ch: ch == chr(arg)  # noqa: E731
         elif op == sre_constants.NOT_LITERAL:

@@ -510,14 +510,14 @@ class _ClassBuilder:
             self.add(self.make(name, base, "family", summary, family, Category.UNKNOWN, family.retry, shared=False), base)
             leaves.append((fallback_class_name(spec, key), name, range_text, family.retry))
         for status, status_class in sorted(spec.statuses.items()):
-            family = family_names["client" if status < 500 else "server"]
+            family_name = family_names["client" if status < 500 else "server"]
             name = status_class.name or status_class_name(spec.vendor.class_prefix, status)
             category = status_class.category or default_category(status)
             phrase = reason_phrase(status)
             summary = f"HTTP {status}{' ' + phrase if phrase else ''} from {vendor}."
             self.add(
-                self.make(name, family, "status", summary, status_class, category, status_class.retry, status=status),
-                family,
+                self.make(name, family_name, "status", summary, status_class, category, status_class.retry, status=status),
+                family_name,
             )
             self.status_classes[status] = name
         for leaf, family_name, range_text, policy in leaves:
@@ -536,16 +536,16 @@ class _ClassBuilder:
         self._errors(spec.errors, "error", default_parent=base)
         if spec.operation_failures is not None:
             failures = spec.operation_failures
-            family = family_class_name(spec, "operation")
+            operation_family = family_class_name(spec, "operation")
             self.add(
                 self.make(
-                    family, base, "family",
+                    operation_family, base, "family",
                     f"A {vendor} job that was accepted and then ended in failure.",
                     failures.family, Category.OPERATION_FAILED, failures.family.retry,
                 ),
                 base,
             )
-            self._errors(failures.errors, "operation", default_parent=family)
+            self._errors(failures.errors, "operation", default_parent=operation_family)
 
         self.ordered = self._tree_order()
 

@@ -411,7 +411,7 @@ def _generated_name_problems(loaded: LoadedSpec, spec: Spec, class_names: set[st
                 key=True,
             )
     models: dict[str, tuple[str, DataPath]] = {}
-    sources = [
+    sources: list[tuple[str, str, DataPath]] = [
         (envelope_model_name(e.name), f"envelope '{e.name}'", ("envelopes", str(i), "name"))
         for i, e in enumerate(spec.envelopes)
         if e.schema_ is not None

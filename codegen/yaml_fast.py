@@ -50,11 +50,11 @@ def parse(text: str) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] |
     """The document's plain data, value positions and key positions; None when unsure."""
     try:
         import yaml
-        from yaml.cyaml import CParser
+        from yaml._yaml import CParser  # what yaml.cyaml builds its loaders on
     except ImportError:  # PyYAML without libyaml
         return None
 
-    class Composer(CParser):  # type: ignore[misc]
+    class Composer(CParser):
         def descend_resolver(self, parent: Any, index: Any) -> None:
             pass
 
