@@ -191,6 +191,12 @@ def _assemble(output: Path, staging: Path, planned: dict[str, str], changes: Tre
             target_dir = os.path.join(staging, prefix)
             os.makedirs(target_dir, exist_ok=True)
             shutil.copymode(folder, target_dir)
+            for name in dirs:
+                # os.walk lists a symlink to a folder without entering it: carry the link,
+                # unless the build writes below it (then a real folder takes its place).
+                below = prefix + name + "/"
+                if os.path.islink(os.path.join(folder, name)) and not any(p.startswith(below) for p in planned):
+                    _carry_over(os.path.join(folder, name), os.path.join(target_dir, name))
             for name in files:
                 if prefix + name in removed or prefix + name in written:
                     continue

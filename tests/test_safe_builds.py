@@ -206,6 +206,10 @@ def test_files_the_toolkit_did_not_write_are_never_touched(old_project: Path, tm
         (output / relative).parent.mkdir(parents=True, exist_ok=True)
         (output / relative).write_bytes(content)
     (output / "link.md").symlink_to("NOTES.md")
+    (tmp_path / "shared-data").mkdir()
+    (output / "acme" / "shared").symlink_to(tmp_path / "shared-data", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    (output / "gamma").symlink_to(tmp_path / "elsewhere", target_is_directory=True)  # where gamma will go
     before = {r: (output / r).lstat() for r in [*foreign, "link.md"]}
 
     write_specs(project, {**NEW_SPECS, "gamma": spec_text("gamma")})  # rewrites acme, removes beta, adds gamma
@@ -220,6 +224,10 @@ def test_files_the_toolkit_did_not_write_are_never_touched(old_project: Path, tm
             before[relative].st_mode,
         )
     assert os.readlink(output / "link.md") == "NOTES.md"
+    assert os.readlink(output / "acme" / "shared") == str(tmp_path / "shared-data")  # a linked folder too
+    # ... but not one the build writes below: it is not written through.
+    assert not (output / "gamma").is_symlink() and (output / "gamma" / "errors.py").is_file()
+    assert list((tmp_path / "elsewhere").iterdir()) == []
     assert sorted(p.name for p in (output / "beta").iterdir()) == ["local.txt"]
 
 
