@@ -81,7 +81,7 @@ def is_up_to_date(config: Config) -> bool:
         if header.source_hash != wanted:
             return False
         bodies.append((text, header.content_hash))
-    if any(content_hash(body_of(text)) != wanted for text, wanted in bodies):
+    if any(content_hash(body_of(text)) != recorded for text, recorded in bodies):
         return False
     return not _stray_generated_files(config.output, set(expected))
 
