@@ -16,7 +16,7 @@ from typing import TextIO
 
 from codegen import __version__
 from codegen.config import Config, display, load_config
-from codegen.errors import CodegenError, SpecErrors
+from codegen.errors import CodegenError, OutputError, SpecErrors
 
 EXIT_INTERNAL = 123
 
@@ -218,12 +218,15 @@ def _build(config: Config, report: _Reporter, force: bool) -> int:
     before = scan(config.output)
     plan = compile_specs(config, generated_texts(before))
     started = time.perf_counter()
-    with locked(config.output):
-        remove_stale_staging(config.output)
-        # Scanned again, since another build may have written meanwhile.
-        changes = plan_changes(config.output, plan.files, scan(config.output, before), force)
-        if changes.changed:
-            apply(config.output, plan.files, changes)
+    try:
+        with locked(config.output):
+            remove_stale_staging(config.output)
+            # Scanned again, since another build may have written meanwhile.
+            changes = plan_changes(config.output, plan.files, scan(config.output, before), force)
+            if changes.changed:
+                apply(config.output, plan.files, changes)
+    except OSError as exc:  # a full disk, a read-only or immutable folder: the user's to fix
+        raise OutputError.of(exc, output) from None
     plan.timings.append(("write", time.perf_counter() - started))
     for path in changes.written:
         report.detail(f"wrote   {output}/{path}", GREEN)

@@ -363,8 +363,9 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     from codegen.naming import derived_class_names
 
     names: dict[str, DataPath] = {}
+    folded_names: dict[str, str] = {}  # lower case -> the name first given
     for name, path in derived_class_names(spec):
-        yield from _name_problems(loaded, names, name, path)
+        yield from _name_problems(loaded, names, folded_names, name, path)
     yield from _generated_name_problems(loaded, spec, set(names))
 
     for section, errors in error_sections(spec):
@@ -491,7 +492,7 @@ def error_sections(spec: Spec) -> Iterator[tuple[DataPath, list[Error]]]:
 
 
 def _name_problems(
-    loaded: LoadedSpec, names: dict[str, DataPath], name: str, path: DataPath
+    loaded: LoadedSpec, names: dict[str, DataPath], folded_names: dict[str, str], name: str, path: DataPath
 ) -> Iterator[SpecError]:
     folded = name.lower()
     if name in SHARED_NAMES:
@@ -500,18 +501,19 @@ def _name_problems(
         yield loaded.error(path, f"class name '{name}' would shadow the Python builtin of that name; choose another name")
     elif keyword.iskeyword(name):
         yield loaded.error(path, f"class name '{name}' is a Python keyword")
-    for other, other_path in names.items():
-        if other == name:
-            yield loaded.error(path, f"class name '{name}' is already used at {_where(loaded, other_path)}; rename one of them")
-            return
-        if other.lower() == folded:
-            yield loaded.error(
-                path,
-                f"class name '{name}' differs only in case from '{other}' at {_where(loaded, other_path)};"
-                " the two would clash on case-insensitive file systems and in snake_case; rename one of them",
-            )
-            return
+    if name in names:
+        yield loaded.error(path, f"class name '{name}' is already used at {_where(loaded, names[name])}; rename one of them")
+        return
+    other = folded_names.get(folded)
+    if other is not None:
+        yield loaded.error(
+            path,
+            f"class name '{name}' differs only in case from '{other}' at {_where(loaded, names[other])};"
+            " the two would clash on case-insensitive file systems and in snake_case; rename one of them",
+        )
+        return
     names[name] = path
+    folded_names[folded] = name
 
 
 def _where(loaded: LoadedSpec, path: DataPath) -> str:
@@ -566,7 +568,7 @@ def _error_problems(
     groups: set[str] = set()
     for index, pattern in enumerate(error.patterns):
         pattern_path = pattern_source(path, error, index)
-        compiled = re.compile(pattern)
+        compiled = regex_safety.compiled_pattern(pattern)
         problem = regex_safety.backtracking_problem(pattern)
         if problem is not None:
             yield loaded.error(pattern_path, f"pattern is prone to catastrophic backtracking: {problem}")
@@ -597,7 +599,7 @@ def _group_types(error: Error) -> dict[str, str]:
     return {
         group: error.attributes.get(group, "str")
         for pattern in error.patterns
-        for group in re.compile(pattern).groupindex
+        for group in regex_safety.compiled_pattern(pattern).groupindex
     }
 
 
@@ -681,7 +683,7 @@ def _shadowing(loaded: LoadedSpec, section: DataPath, members: list[tuple[int, E
         for pattern_index, pattern in enumerate(error.patterns):
             if regex_safety.backtracking_problem(pattern) is not None:
                 continue
-            compiled = re.compile(pattern)
+            compiled = regex_safety.compiled_pattern(pattern)
             probes = regex_safety.witnesses(pattern) + [m for m in _example_messages(error) if compiled.search(m)]
             if probes or pattern in index.patterns:
                 for previous, owner in index.candidates(probes[0] if probes else None):
