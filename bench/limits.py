@@ -65,7 +65,7 @@ def nested_patterns(size: int) -> str:
 
 
 def duplicate_keys(size: int) -> str:
-    padding = "{" + ", ".join(f"k{i}: v" for i in range(size // 9)) + "}"
+    padding = "{" + ", ".join(f"k{i}: v" for i in range(size // 11)) + "}"
     spec = with_example(padding)
     return spec.replace("statuses:\n  400:\n", "statuses:\n  400: {retry: do_not_retry}\n  \"400\":\n", 1)
 

@@ -78,7 +78,6 @@ def parse_spec_bytes(raw: bytes, path: Path, display_path: str) -> LoadedSpec:
 
     from codegen import yaml_fast
 
-    _check_fast_events(text, fail)
     try:
         fast = yaml_fast.parse(text)
     except yaml_fast.Rejected as exc:
@@ -95,6 +94,8 @@ def parse_spec_bytes(raw: bytes, path: Path, display_path: str) -> LoadedSpec:
                 key_positions={k: Position(*v) for k, v in key_positions.items()},
             )
         )
+
+    _check_fast_events(text, fail)  # before ruamel.yaml, which is slow on what these refuse
 
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -225,11 +226,9 @@ def _check_scalar(event: Any, fail: Any) -> None:
     value = event.value
     plain = event.implicit[0] and not event.style
     if plain and len(value) > MAX_NUMBER_DIGITS and _LONG_NUMBER.fullmatch(value):
-        raise fail(
-            mark.line + 1,
-            mark.column + 1,
-            f"a number of {len(value):,} digits; a spec has no use for more than {MAX_NUMBER_DIGITS} (quote it if it is text)",
-        )
+        from codegen.yaml_fast import digits_message
+
+        raise fail(mark.line + 1, mark.column + 1, digits_message(len(value), MAX_NUMBER_DIGITS))
     found = _SURROGATE.search(value)
     if found is not None:
         start = max(found.start() - 20, 0)

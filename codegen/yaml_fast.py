@@ -74,6 +74,10 @@ def twice_message(key: str, first_line: int) -> str:
     )
 
 
+def digits_message(digits: int, limit: int) -> str:
+    return f"a number of {digits:,} digits; a spec has no use for more than {limit} (quote it if it is text)"
+
+
 def events(text: str) -> Iterator[Any] | None:
     """libyaml's parse events of ``text``; None without libyaml.
 
@@ -129,6 +133,8 @@ def parse(text: str) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] |
             if kind is yaml.ScalarNode:
                 return _PLAIN if implicit[0] else _QUOTED
             return _COLLECTION
+
+    from codegen.load import MAX_NUMBER_DIGITS as max_digits
 
     composer = Composer(text)
     try:
@@ -193,6 +199,8 @@ def parse(text: str) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] |
             return _BOOLS[value]
         if value[:1] in _UNSURE_START:
             if _INT.fullmatch(value):
+                if len(value) > max_digits:
+                    raise Rejected(*mark(node), digits_message(len(value), max_digits))
                 return int(value)
             if _FLOAT.fullmatch(value):
                 return float(value)
