@@ -73,6 +73,7 @@ def guard_output(config: Config) -> Config:
                 f"the output {shown} is a symbolic link; codegen writes only into the folder it is given:"
                 " point the output at the real folder, or pass --allow-outside to follow the link"
             )
+        config = config._replace(package_name=config.package)  # the name the user imports
         output = output.resolve()
     if output.exists() and not output.is_dir():
         raise UsageError(f"the output {shown} is a file, not a folder; point the output at a folder")
@@ -211,9 +212,9 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
         cached_models[path.stem] = (spec_hash, models_cache.get(spec_hash))
         # The models of these very spec bytes first, else those of the output's last build.
         models_text = cached_models[path.stem][1] or existing.get(f"{path.stem}/models.py", "")
-        jobs.append(VendorJob(path, shown, raw, config.templates, config.output.name, models_text))
+        jobs.append(VendorJob(path, shown, raw, config.templates, config.package, models_text))
     plan.timings.append(("hash the specs and reuse unchanged vendors", time.perf_counter() - started))
-    shared_jobs = [SharedJob(config.templates, config.output.name, name) for name in SHARED_FILES]
+    shared_jobs = [SharedJob(config.templates, config.package, name) for name in SHARED_FILES]
 
     def shared_files(results: list[JobResult]) -> None:
         """Render the shared files that need every vendor's summary; runs beside the models."""
@@ -226,7 +227,7 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
         plan.slugs = [path.stem for path, _, _ in sources if path.stem in summaries]
         done = {name for result in results for name in result.files}
         names = [name for name in SHARED_FILES if name not in done]
-        shared = renderer_for(config.templates, config.output.name).shared(names, [summaries[s] for s in plan.slugs])
+        shared = renderer_for(config.templates, config.package).shared(names, [summaries[s] for s in plan.slugs])
         for name, source in shared.items():
             plan.files[name] = emit(name, source, SHARED_ORIGIN)
         plan.timings.append((f"render {', '.join(names)}", time.perf_counter() - started))

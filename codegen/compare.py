@@ -85,7 +85,7 @@ def diff_specs(config: Config, against: str | None, against_dir: str | None, out
         name = against or "HEAD"
         old = compile_revision(config.specs, name)
     new = compile_folder(config.specs, config.root)
-    changes = compare(old, new, config.output.name, display(config.specs, config.root))
+    changes = compare(old, new, config.package, display(config.specs, config.root))
     return DiffReport(render(changes, name, output_format), bool(changes), any(c.breaking for c in changes))
 
 

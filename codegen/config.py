@@ -20,6 +20,13 @@ class Config(NamedTuple):
     templates: Path | None
     allow_outside: bool = False
     """Whether the output may be a symbolic link or lie outside the project."""
+    package_name: str = ""
+    """The generated package's name, when it is not the output folder's (a followed link's)."""
+
+    @property
+    def package(self) -> str:
+        """The generated package's name: the output folder's, as the user names it."""
+        return self.package_name or self.output.name
 
 
 def find_pyproject(start: Path) -> Path | None:

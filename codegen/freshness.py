@@ -50,7 +50,7 @@ def compiler_fingerprint(config: Config) -> str:
     """Hash of everything besides the specs that shapes the output."""
     import importlib.util
 
-    digest = hashlib.sha256(f"codegen {__version__}\npackage {config.output.name}\n{sys.version_info[:2]}\n".encode())
+    digest = hashlib.sha256(f"codegen {__version__}\npackage {config.package}\n{sys.version_info[:2]}\n".encode())
     sources = sorted(Path(__file__).parent.rglob("*.py"))
     for folder in template_dirs(config.templates):
         sources += sorted(folder.rglob("*.jinja"))

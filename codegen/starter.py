@@ -29,7 +29,7 @@ def write_starter(config: Config, slug: str, force: bool = False) -> InitReport:
     if target.exists() and not force:
         raise CodegenError(f"{shown} already exists; use --force to overwrite it")
     words = slug.replace("_", " ").split()
-    text = Renderer(config.templates, package=config.output.name).render(
+    text = Renderer(config.templates, package=config.package).render(
         STARTER_TEMPLATE,
         slug=slug,
         name=" ".join(w.capitalize() for w in words),
