@@ -157,7 +157,9 @@ def check(config: Config) -> CheckReport:
     with locked(config.output, shared=True) if config.output.is_dir() else contextlib.nullcontext():
         existing = scan(config.output)
         listing = entries(config.output) if config.output.is_dir() else []
-    stale, diff, versions = [], [], set()
+    stale: list[str] = []
+    diff: list[str] = []
+    versions: set[str] = set()
     for path in sorted(set(plan.files) | {p for p, f in existing.items() if f.generated}):
         old = existing[path].text if path in existing else None
         new = plan.files.get(path)

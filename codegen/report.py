@@ -20,7 +20,9 @@ class BuildReport(NamedTuple):
     unchanged: list[str]
     timings: list[tuple[str, float]]  # seconds per stage and per vendor
 
-    exit_code = 0
+    @property
+    def exit_code(self) -> int:
+        return 0
 
 
 class CheckReport(NamedTuple):
@@ -38,13 +40,17 @@ class CheckReport(NamedTuple):
 class ValidateReport(NamedTuple):
     specs: list[str]
 
-    exit_code = 0
+    @property
+    def exit_code(self) -> int:
+        return 0
 
 
 class InitReport(NamedTuple):
     written: list[Path]
 
-    exit_code = 0
+    @property
+    def exit_code(self) -> int:
+        return 0
 
 
 class DiffReport(NamedTuple):

@@ -3,8 +3,10 @@ datamodel-code-generator, with garbage collection tuned for black.
 
 Workers never outlive the build: each asks the kernel for SIGKILL when its parent dies
 (Linux ``prctl(PR_SET_PDEATHSIG)``) and, everywhere, a thread ends it once its parent
-process is gone. They ignore SIGINT, which a terminal sends to the whole process group:
-the build's own process decides what an interruption does.
+process is gone. They ignore SIGINT and SIGTERM, which a terminal or a supervisor may
+send to the whole process group: the build's own process decides what an interruption
+does, and kills them. Both signals are blocked while a pool forks, so that none lands
+in the middle of a fork, where Python would swallow the exception it raises.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def _in_pool(
     pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_worker_start, initargs=(parent,))
     try:
         if any(not job.models_text for job in jobs):  # else it starts if a schema changed
-            models_pool.submit(import_models_generator)  # starts the process and the import
+            _submit(models_pool, import_models_generator)  # starts the process and the import
         renderer = _import_compiler(shared[0].templates, shared[0].package)  # before forking, so that the workers share it
         from codegen.render import SHARED_TEMPLATES
 
@@ -100,7 +102,7 @@ def _in_pool(
         work: list[tuple[int, Callable[[Any], JobResult], VendorJob | SharedJob]]
         work = [(len(job.raw), compile_vendor, job) for job in jobs]
         work += [(len(renderer.source(SHARED_TEMPLATES[job.name])), render_shared, job) for job in shared]
-        futures = {job: pool.submit(run, job) for _, run, job in sorted(work, key=lambda w: -w[0])}
+        futures = {job: _submit(pool, run, job) for _, run, job in sorted(work, key=lambda w: -w[0])}
         finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
         for future in futures.values():
             future.add_done_callback(finished.put)
@@ -115,7 +117,7 @@ def _in_pool(
             compiling -= 1
             result = done.result()
             if result.models_job is not None:
-                models = models_pool.submit(generate_models, result.models_job)
+                models = _submit(models_pool, generate_models, result.models_job)
                 pending[models] = result
                 models.add_done_callback(finished.put)
         pool.shutdown()
@@ -131,6 +133,18 @@ def _in_pool(
         raise
 
 
+_INTERRUPTIONS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _submit(executor: ProcessPoolExecutor, run: Callable[..., Any], *args: Any) -> Future[Any]:
+    """``executor.submit``, with SIGINT and SIGTERM held back while it may fork a process."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTIONS)
+    try:
+        return executor.submit(run, *args)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 def _stop(executor: ProcessPoolExecutor) -> None:
     """End a pool's processes now, rather than after the jobs they hold."""
     processes = list((executor._processes or {}).values())  # no public way to reach them
@@ -142,9 +156,10 @@ def _stop(executor: ProcessPoolExecutor) -> None:
 
 
 def _worker_start(parent: int) -> None:
-    """Run in each worker as it starts: die with the parent, leave SIGINT to it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    """Run in each worker as it starts: die with the parent, leave interruptions to it."""
+    for signum in _INTERRUPTIONS:
+        signal.signal(signum, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTIONS)  # blocked by the parent while it forked
     try:
         import ctypes
 
