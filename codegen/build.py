@@ -28,12 +28,12 @@ from codegen.freshness import (
     unexpected_entries,
 )
 from codegen.inputs import one_spec_per_slug, spec_sources, validate_specs
-from codegen.jobs import SHARED_ORIGIN, JobResult, SharedJob, VendorJob, VendorSummary, emit, renderer_for, reusable_vendor
+from codegen.jobs import SHARED_ORIGIN, JobResult, SharedJob, VendorJob, emit, renderer_for, reusable_vendor
 from codegen.layout import SHARED_FILES, expected_paths, locked, stale_staging
 from codegen.report import BuildReport, CheckReport, ValidateReport
 from codegen.workers import compile_all
 
-__all__ = ["VendorSummary", "build", "check", "compile_specs", "validate"]  # VendorSummary: read by render.py
+from codegen.model import VendorSummary
 
 SPEC_CHANGES_WAITED = 3
 """Compiles a build tries while its specs keep changing under it, before giving up."""

@@ -14,7 +14,8 @@ import hashlib
 import re
 from typing import NamedTuple
 
-LINE_LENGTH = 88
+from codegen.literals import LINE_LENGTH
+
 HEADER_LINES = 3
 SHARED = "shared"
 """The kind of the files every vendor shares: made from the templates alone."""

@@ -17,6 +17,7 @@ from codegen import __version__
 from codegen.errors import SpecError, SpecErrors
 from codegen.format import SHARED
 from codegen.layout import VENDOR_FILES
+from codegen.model import VendorSummary
 from codegen.payload_jobs import ModelsInput, ModelsJob, SchemaPlaces, reusable_models
 
 if TYPE_CHECKING:
@@ -25,15 +26,6 @@ if TYPE_CHECKING:
 
 SHARED_ORIGIN = ("codegen's templates", SHARED, "")
 """What the header of a shared file names as its origin."""
-
-
-class VendorSummary(NamedTuple):
-    """What the shared files say about a vendor; kept in its ``__init__.py`` for reuse."""
-
-    slug: str
-    name: str
-    language: str
-    docs_url: str
 
 
 class VendorJob(NamedTuple):

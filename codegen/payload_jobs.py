@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from codegen.errors import SpecError
 
 if TYPE_CHECKING:
-    from codegen.resolve import ModelIR
+    from codegen.model import ModelIR
     from codegen.validate import ValidatedSpec
 
 

@@ -63,20 +63,7 @@ def test_the_stages_name_each_module_once() -> None:
     assert len(names) == len(set(names))
 
 
-# resolve.py and render.py import later stages (render's filters, the format stage's
-# line length, the build's VendorSummary) until the split of resolve lands.
-AWAITING_THE_RESOLVE_SPLIT = {"render", "resolve"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="imports a later stage until the resolve split"))
-        if n in AWAITING_THE_RESOLVE_SPLIT
-        else n
-        for n in modules()
-    ],
-)
+@pytest.mark.parametrize("name", list(modules()))
 def test_no_module_imports_a_later_stage(name: str) -> None:
     own = stage_of(name)
     assert own is not None
