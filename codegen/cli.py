@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     init = with_paths(commands.add_parser("init", help="write a commented starter spec for a new vendor"), output=False)
     init.add_argument("slug", help="the vendor's package name (lower_snake_case); also the spec's file name")
     init.add_argument("--force", action="store_true", help="overwrite an existing spec of that name")
+    sources = commands.add_parser("import", help="write or re-sync a draft spec from a published API description")
+    kinds = sources.add_subparsers(dest="kind", metavar="KIND", required=True)
+    openapi = with_paths(kinds.add_parser("openapi", help="an OpenAPI 3.x or Swagger 2.0 description (JSON or YAML)"), output=False)
+    openapi.add_argument("path", help="the description's file")
+    openapi.add_argument("--slug", required=True, help="the vendor's package name (lower_snake_case)")
+    openapi.add_argument("--output", metavar="FILE", help="the spec to write or re-sync (default: <specs>/<slug>.yaml)")
     return parser
 
 
@@ -100,6 +106,8 @@ def _run(args: argparse.Namespace) -> int:
 
         print(json.dumps(spec_json_schema(), indent=2, sort_keys=True))
         return 0
+    if args.command == "import":
+        return _import(args)
     config = _config(args)
     report = _Reporter(quiet=args.quiet, verbose=args.verbose)
     if args.command == "init":
@@ -179,6 +187,29 @@ def _init(config: Config, report: _Reporter, slug: str, force: bool) -> int:
     for path in write_starter(config, slug, force=force):
         report.info(f"wrote {display(path, config.root)}", GREEN)
     report.info(f"next: edit it, then run 'codegen build' ({report.elapsed()})")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from codegen.openapi_import import import_openapi
+
+    report = _Reporter(quiet=args.quiet, verbose=args.verbose)
+    config = load_config(Path.cwd(), specs=args.specs)
+    output = Path.cwd() / args.output if args.output else None
+    result = import_openapi(Path(args.path), args.slug, config.specs, output, config.root)
+    for line in result.lines + result.added:
+        report.detail(line)
+    for line in result.flagged:
+        report.info(line, YELLOW)
+    for line in result.unmapped:
+        report.info(f"not mapped: {line}", YELLOW)
+    verb = "re-synced" if result.resynced else "wrote"
+    report.info(
+        f"{verb} {display(result.target, config.root)}: {result.statuses} statuses, {result.errors} errors,"
+        f" {result.envelopes} envelopes; {result.mapped} documented error responses mapped,"
+        f" {len(result.unmapped)} not mapped, {len(result.flagged)} no longer documented ({report.elapsed()})",
+        GREEN,
+    )
     return 0
 
 
