@@ -850,9 +850,11 @@ def _class_name(code: str, prefix: str, taken: set[str]) -> str:
         stem = stem[: -len("Error")]
     if not stem or not stem[:1].isalpha():
         stem = prefix + stem
-    name = (stem + "Error")[:70]
-    if name.lower() in taken or hasattr(builtins, name) or keyword.iskeyword(name):
-        name = (prefix + name)[:70]
+    # The code's own words; then the vendor's prefix; then "Code" said outright.
+    for name in (stem + "Error", prefix + stem + "Error", prefix + stem + "CodeError"):
+        name = name[:70]
+        if name.lower() not in taken and not hasattr(builtins, name) and not keyword.iskeyword(name):
+            break
     base, number = name, 2
     while name.lower() in taken:
         name = f"{base}{number}"
@@ -1133,7 +1135,7 @@ def _envelope_data(envelope: dict[str, Any], resolver: _Resolver | None) -> dict
     data = {k: v for k, v in envelope.items() if not k.startswith("_")}
     if resolver is not None and envelope.get("_schema") is not None:
         schema = _clean_schema(resolver, envelope["_schema"])
-        if schema.get("properties"):
+        if any(schema.get(key) for key in ("properties", "allOf", "oneOf", "anyOf")):
             data["schema"] = schema
     return data
 
