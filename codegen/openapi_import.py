@@ -1210,16 +1210,24 @@ def render_draft(draft: _Draft, resolver: _Resolver) -> str:
 
 def import_openapi(source: Path, slug: str, specs: Path, output: Path | None = None, shown_root: Path | None = None) -> ImportReport:
     """Write (or re-sync) ``<specs>/<slug>.yaml`` from an OpenAPI description; return the report."""
+    target = output if output is not None else specs / f"{slug}.yaml"
+    shown = str(target.relative_to(shown_root)) if shown_root and target.is_relative_to(shown_root) else str(target)
+    text, report = import_text(source, slug, target, shown)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return report
+
+
+def import_text(source: Path, slug: str, target: Path, shown: str) -> tuple[str, ImportReport]:
+    """The validated spec text an import writes to ``target`` (a re-sync when it exists); writes nothing."""
     if not SLUG.fullmatch(slug) or len(slug) > 50:
         raise UsageError(f"'{slug}' is not a valid slug: lower case letters, digits and '_', starting with a letter")
-    target = output if output is not None else specs / f"{slug}.yaml"
     if target.name != f"{slug}.yaml":
         raise UsageError(f"the spec of '{slug}' must be named {slug}.yaml (the slug names the file), not {target.name}")
     report = ImportReport(target=target)
     document = load_document(source)
     draft = build_draft(document, slug, source.name, report)
     resolver = _Resolver(document)
-    shown = str(target.relative_to(shown_root)) if shown_root and target.is_relative_to(shown_root) else str(target)
     if target.exists():
         from codegen.openapi_resync import resync
 
@@ -1227,11 +1235,8 @@ def import_openapi(source: Path, slug: str, specs: Path, output: Path | None = N
         report.resynced = True
     else:
         text = render_draft(draft, resolver)
-        report.added.append(f"{len(draft.statuses)} statuses, {len(draft.errors)} errors, {len(draft.envelopes)} envelopes")
     check_spec_text(text, target, shown)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    return report
+    return text, report
 
 
 def check_spec_text(text: str, target: Path, shown: str) -> None:
