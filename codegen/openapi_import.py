@@ -19,7 +19,6 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -249,8 +248,8 @@ def _response(
     bodies: list[tuple[str, Any]] = []
     examples: list[tuple[str, Any]] = []
     if swagger:
-        media = [m for m in produces if isinstance(m, str)] if isinstance(produces, list) else []
-        json_media = next((m for m in media if _is_json(m)), "application/json")
+        produced = [m for m in produces if isinstance(m, str)] if isinstance(produces, list) else []
+        json_media = next((m for m in produced if _is_json(m)), "application/json")
         if "schema" in response:
             bodies.append((json_media, response["schema"]))
         shown = response.get("examples")
@@ -259,8 +258,8 @@ def _response(
     else:
         content = response.get("content")
         if isinstance(content, dict):
-            for media, entry in content.items():
-                media = str(media)
+            for key, entry in content.items():
+                media = str(key)
                 if not _is_json(media) or not isinstance(entry, dict):
                     continue
                 if "schema" in entry:
@@ -382,7 +381,8 @@ class _Shapes:
                 shape.code = ["type"]
                 shape.codes = [c for c in self.code_values(top["type"]) if c[0] != "about:blank"]
             shape.message = [f for f in ("detail", "title") if f in top]
-            shape.details = [f for f in ("errors", "invalid_params", "invalid-params") if f in top][:1]
+            details: list[str] = [f for f in ("errors", "invalid_params", "invalid-params") if f in top]
+            shape.details = details[:1]
             shape.request_id = [f for f in REQUEST_ID_KEYS if f in top]
             shape.schema = schema
             return shape
@@ -612,7 +612,7 @@ def build_draft(document: Any, slug: str, source: str, report: ImportReport) -> 
     if not swagger and not version.startswith("3"):
         raise CodegenError(f"{source}: neither 'openapi: 3.x' nor 'swagger: \"2.0\"' at the top level")
     resolver = _Resolver(document)
-    info = document.get("info") if isinstance(document.get("info"), dict) else {}
+    info: dict[str, Any] = document["info"] if isinstance(document.get("info"), dict) else {}
     prefix = _camel(slug) or "Api"
     if not prefix[:1].isalpha():
         prefix = "Api" + prefix
@@ -664,10 +664,10 @@ def build_draft(document: Any, slug: str, source: str, report: ImportReport) -> 
                 shape = shapes.shape(media, schema)
                 if shape is None:
                     continue
-                key = shape.key()
-                if key not in envelope_by_key:
-                    envelope_by_key[key] = shape
-                    envelope_where[key] = f"{response.where} {response.status_key}"
+                shape_key = shape.key()
+                if shape_key not in envelope_by_key:
+                    envelope_by_key[shape_key] = shape
+                    envelope_where[shape_key] = f"{response.where} {response.status_key}"
                 if status is None:
                     continue
                 for value, note in shape.codes:
@@ -676,7 +676,7 @@ def build_draft(document: Any, slug: str, source: str, report: ImportReport) -> 
                     if note and code not in code_notes:
                         code_notes[code] = note
                     code_where.setdefault(code, f"{'problem type' if shape.problem else 'enum/example'} at {response.where} {status}")
-    envelopes = _name_envelopes(list(envelope_by_key.items()), envelope_where, report)
+    envelopes = _name_envelopes(list(envelope_by_key.items()), envelope_where, source, report)
 
     # Response examples: their codes join the codes (at their status), and they become examples.
     examples: dict[int, list[tuple[Any, str]]] = {}
@@ -691,10 +691,10 @@ def build_draft(document: Any, slug: str, source: str, report: ImportReport) -> 
                 if any(body == seen for seen, _ in examples.get(status, [])):
                     continue
                 examples.setdefault(status, []).append((body, response.where))
-                code = _example_code(body, envelopes)
-                if code is not None and _usable_code(code):
-                    code_statuses.setdefault(str(code), set()).add(status)
-                    code_where.setdefault(str(code), f"example at {response.where} {status}")
+                read = _example_code(body, envelopes)
+                if read is not None and _usable_code(read):
+                    code_statuses.setdefault(read, set()).add(status)
+                    code_where.setdefault(read, f"example at {response.where} {status}")
 
     # Retry policies: the built-in ones and those of the retry extensions.
     policy_of_status: dict[int, str] = {}
@@ -722,9 +722,8 @@ def build_draft(document: Any, slug: str, source: str, report: ImportReport) -> 
         "unexpected": {"retry": "do_not_retry"},
     }
     for range_key, responses in ranges.items():
-        family = {"4XX": "client", "5XX": "server"}.get(range_key)
         for response in responses:
-            if family is None:
+            if range_key == "default":
                 report.lines.append(f"{response.where} response 'default': read by the client and server family classes")
             else:
                 report.mapped += 1
@@ -778,14 +777,14 @@ def build_draft(document: Any, slug: str, source: str, report: ImportReport) -> 
         note = _text(code_notes.get(code))
         if note:
             entry["cause"] = note
-        found = [
+        documented = [
             {"status": s, "body": body}
             for s in sorted(statuses)
             for body, _ in examples.get(s, [])
             if _example_code(body, envelopes) == code
         ]
-        if found:
-            entry["examples"] = found[:MAX_EXAMPLES]
+        if documented:
+            entry["examples"] = documented[:MAX_EXAMPLES]
         shown = sorted(statuses)
         comment = f"{MARKER}{source}: code {code_where[code]}"
         if status is None:
@@ -864,7 +863,7 @@ def _class_name(code: str, prefix: str, taken: set[str]) -> str:
 
 
 def _name_envelopes(
-    found: list[tuple[tuple[Any, ...], _Shape]], where: dict[tuple[Any, ...], str], report: ImportReport
+    found: list[tuple[tuple[Any, ...], _Shape]], where: dict[tuple[Any, ...], str], source: str, report: ImportReport
 ) -> list[tuple[str, dict[str, Any]]]:
     # Shapes recognised by a container object first; then those with a code; problem details last.
     ordered = sorted(found, key=lambda item: (item[1].when[0]["is"] != "object", not item[1].code, item[1].problem))
@@ -900,7 +899,8 @@ def _name_envelopes(
                 envelope[part] = getattr(shape, part)
         envelope["_schema"] = shape.schema
         envelope["_problem"] = shape.problem
-        envelopes.append((f"{MARKER}{{source}}: {'problem details (RFC 9457) ' if shape.problem else ''}body of {where[key]}", envelope))
+        kind = "problem details (RFC 9457) " if shape.problem else ""
+        envelopes.append((f"{MARKER}{source}: {kind}body of {where[key]}", envelope))
     return envelopes
 
 
@@ -1025,7 +1025,7 @@ def _speakeasy_policy(raw: dict[str, Any]) -> tuple[dict[str, Any] | None, list[
     """``x-speakeasy-retries`` (intervals in milliseconds) as a retry policy and the statuses it covers."""
     if str(raw.get("strategy", "backoff")) != "backoff":
         return None, []
-    backoff = raw.get("backoff") if isinstance(raw.get("backoff"), dict) else {}
+    backoff: dict[str, Any] = raw["backoff"] if isinstance(raw.get("backoff"), dict) else {}
 
     def number(key: str, default: float) -> float:
         value = backoff.get(key)
@@ -1142,20 +1142,19 @@ def _envelope_data(envelope: dict[str, Any], resolver: _Resolver | None) -> dict
 
 def section_lines(draft: _Draft, section: str, resolver: _Resolver | None, only: set[Any] | None = None) -> list[str]:
     """The items of one section of the draft, each under its source comment (block style, indent 2)."""
-    source = draft.source
     lines: list[str] = []
     if section == "envelopes":
         for note, envelope in draft.envelopes:
             if only is None or envelope["name"] in only:
-                lines.append(_comment(note.replace("{source}", source), 2))
+                lines.append(_comment(note, 2))
                 inner = _block(_envelope_data(envelope, resolver), 4)
                 lines += [f"  - {inner[0].lstrip()}", *inner[1:]]
     elif section == "retry_policies":
-        for name, (note, policy) in draft.policies.items():
-            if only is None or name in only:
-                if note:
-                    lines.append(_comment(note, 2))
-                lines.append(f"  {name}:")
+        for policy_name, (policy_note, policy) in draft.policies.items():
+            if only is None or policy_name in only:
+                if policy_note:
+                    lines.append(_comment(policy_note, 2))
+                lines.append(f"  {policy_name}:")
                 lines += _block(policy, 4)
     elif section == "statuses":
         for status, (note, entry) in draft.statuses.items():

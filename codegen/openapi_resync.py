@@ -134,8 +134,10 @@ def _insertion(
         )
     if isinstance(value, list):
         indent = loaded.position((section, "0")).column - 3  # the '- ' before the item's first key
-    else:
+    elif isinstance(value, dict):
         indent = loaded.position((section, str(next(iter(value)))), key=True).column - 1
+    else:
+        raise CodegenError(f"{shown}:{start + 1}: '{section}' holds neither a list nor a mapping")
     delta = indent - 2
     shifted = [(" " * delta + line) if delta >= 0 else line[-delta:] for line in items]
     last = start
