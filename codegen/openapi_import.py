@@ -27,8 +27,8 @@ from codegen.errors import CodegenError, UsageError
 
 MAX_DOCUMENT_BYTES = 128 * 1024 * 1024
 MAX_REF_CHAIN = 32  # $ref hops followed for one reference
-MAX_SCHEMA_DEPTH = 6  # nesting kept in an envelope's schema
-MAX_SCHEMA_NODES = 400  # schema nodes kept in an envelope's schema
+MAX_SCHEMA_DEPTH = 4  # nesting kept in an envelope's schema
+MAX_SCHEMA_NODES = 200  # schema nodes kept in an envelope's schema
 MAX_SHAPE_DEPTH = 12  # nesting looked at to find the fields of an error body
 MAX_CODES = 300
 MAX_ENVELOPES = 20

@@ -89,9 +89,22 @@ def resync(text: str, draft: _Draft, resolver: _Resolver, shown: str, report: Im
         items = section_lines(draft, section, resolver, only=set(new))
         edits.append(_insertion(lines, loaded, data, section, items, shown))
         report.added += [f"{_label(section, ident)}: newly documented; added" for ident in new]
+    _header_notes(data, draft, report)
     for index, removed, inserted in sorted(edits, key=lambda e: e[0], reverse=True):
         lines[index : index + removed] = inserted
     return "\n".join(lines)
+
+
+def _header_notes(data: dict[str, Any], draft: _Draft, report: ImportReport) -> None:
+    """Documented headers the spec does not read: reported, since header lists are yours to order."""
+    request_id: dict[str, Any] = data["request_id"] if isinstance(data.get("request_id"), dict) else {}
+    retry_after: dict[str, Any] = data["retry_after"] if isinstance(data.get("retry_after"), dict) else {}
+    have = {str(h).lower() for h in request_id.get("headers") or []}
+    have |= {str(h.get("name", "")).lower() for h in retry_after.get("headers") or [] if isinstance(h, dict)}
+    for name in draft.request_id + [h["name"] for h in draft.retry_after]:
+        if name.lower() not in have:
+            section = "request_id" if name in draft.request_id else "retry_after"
+            report.lines.append(f"header {name} is documented and not read; add it to {section}.headers")
 
 
 def _ordered(draft: _Draft, section: str) -> list[Any]:

@@ -268,7 +268,8 @@ def test_the_command_prints_a_summary(tmp_path: Path, monkeypatch: pytest.Monkey
 def two_versions(tmp_path: Path) -> tuple[Path, Path]:
     coded = {"type": "object", "properties": {"error": {"type": "object", "properties": {
         "code": {"type": "string", "enum": ["thing_missing", "thing_gone"]}, "message": {"type": "string"}}}}}
-    first = document({"404": json_body(coded, "Thing not found"), "410": json_body(coded, "Gone for good"),
+    first = document({"404": {**json_body(coded, "Thing not found"), "headers": {"X-Trace-Id": {"schema": {"type": "string"}}}},
+                      "410": json_body(coded, "Gone for good"),
                       "429": json_body(coded, "Too many")})
     coded2 = json.loads(json.dumps(coded))
     coded2["properties"]["error"]["properties"]["code"]["enum"] = ["thing_missing", "thing_archived"]
@@ -347,7 +348,9 @@ def test_resync_of_a_spec_written_by_hand_adds_and_never_flags(tmp_path: Path, m
     assert main(["init", "acme", "-q"]) == 0
     before = (tmp_path / "specs" / "acme.yaml").read_text(encoding="utf-8")
     v1, _ = two_versions(tmp_path)
-    assert main(["import", "openapi", str(v1), "--slug", "acme", "-q"]) == 0
+    report = import_openapi(v1, "acme", tmp_path / "specs")
+    assert report.resynced and not report.flagged
+    assert "header X-Trace-Id is documented and not read; add it to request_id.headers" in report.lines
     after = (tmp_path / "specs" / "acme.yaml").read_text(encoding="utf-8")
     assert GONE not in after
     assert all(line in after for line in before.splitlines())
