@@ -887,7 +887,7 @@ def _name_envelopes(
     names: set[str] = set()
     envelopes: list[tuple[str, dict[str, Any]]] = []
     for index, (key, shape) in enumerate(merged.values(), 1):
-        name = shape.name or f"envelope_{index}"
+        name = shape.name or _snake(shape.when[0]["path"]) or f"envelope_{index}"
         base, number = name[:45], 2
         while name in names:
             name = f"{base}_{number}"

@@ -10,6 +10,7 @@ code, envelopes and retry policies by name.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,10 @@ def resync(text: str, draft: _Draft, resolver: _Resolver, shown: str, report: Im
         "errors": {e["code"] for _, e in draft.errors},
     }
     taken = {str(e.get("name", "")).lower() for e in data.get("errors") or [] if isinstance(e, dict)}
+    # An envelope is also known by its test: names given by a person, or by an older import, differ.
+    tests = {_test(e.get("when")): e.get("name") for e in data.get("envelopes") or [] if isinstance(e, dict)}
+    draft_tests = {_test(e["when"]) for _, e in draft.envelopes}
+    documented["envelopes"] |= {name for test, name in tests.items() if test in draft_tests}
     for section in SECTIONS:
         have = existing(section)
         for ident, line in have.items():
@@ -73,6 +78,8 @@ def resync(text: str, draft: _Draft, resolver: _Resolver, shown: str, report: Im
                 edits.append((where, 0, [" " * indent + f"# {GONE} {draft.source}"]))
                 report.flagged.append(f"{shown}:{line + 1}: {label}: {GONE} {draft.source}; kept")
         new = [ident for ident in _ordered(draft, section) if ident not in have]
+        if section == "envelopes":
+            new = [e["name"] for _, e in draft.envelopes if e["name"] in new and _test(e["when"]) not in tests]
         if section == "retry_policies":
             used = _policies_used(draft, set(existing("statuses")), set(existing("errors")))
             new = [name for name in new if name in used]
@@ -86,11 +93,27 @@ def resync(text: str, draft: _Draft, resolver: _Resolver, shown: str, report: Im
                     taken.add(entry["name"].lower())
         if not new:
             continue
+        if section == "envelopes" and isinstance(data.get("envelopes"), list) and data["envelopes"]:
+            # Tried in order: a new envelope goes before the first one less specific than it.
+            ranks = [_rank(e) if isinstance(e, dict) else (True, True) for e in data["envelopes"]]
+            for _, envelope in draft.envelopes:
+                if envelope["name"] not in new:
+                    continue
+                later = [i for i, rank in enumerate(ranks) if rank > _rank(envelope)]
+                if later:
+                    new.remove(envelope["name"])
+                    at = block(loaded.position(("envelopes", str(later[0]))).line - 1).start
+                    items = section_lines(draft, section, resolver, only={envelope["name"]})
+                    edits.append((at, 0, _shifted(items, _indent(loaded, data, section) - 2)))
+                    report.added.append(f"{_label(section, envelope['name'])}: newly documented; added")
+        if not new:
+            continue
         items = section_lines(draft, section, resolver, only=set(new))
         edits.append(_insertion(lines, loaded, data, section, items, shown))
         report.added += [f"{_label(section, ident)}: newly documented; added" for ident in new]
     _header_notes(data, draft, report)
-    for index, removed, inserted in sorted(edits, key=lambda e: e[0], reverse=True):
+    # Bottom up, so that earlier line numbers hold; at one line, the edit made first ends up first.
+    for _, (index, removed, inserted) in sorted(enumerate(edits), key=lambda e: (e[1][0], e[0]), reverse=True):
         lines[index : index + removed] = inserted
     return "\n".join(lines)
 
@@ -105,6 +128,29 @@ def _header_notes(data: dict[str, Any], draft: _Draft, report: ImportReport) -> 
         if name.lower() not in have:
             section = "request_id" if name in draft.request_id else "retry_after"
             report.lines.append(f"header {name} is documented and not read; add it to {section}.headers")
+
+
+def _rank(envelope: dict[str, Any]) -> tuple[bool, bool]:
+    """How late an envelope is tried: error objects first, then shapes with a code."""
+    when = envelope.get("when")
+    first = when[0] if isinstance(when, list) and when and isinstance(when[0], dict) else {}
+    return (first.get("is") != "object", not envelope.get("code"))
+
+
+def _indent(loaded: Any, data: dict[str, Any], section: str) -> int:
+    """The indentation of a section's items ('- ' of a list's, keys of a mapping's)."""
+    value = data[section]
+    if isinstance(value, list):
+        return int(loaded.position((section, "0")).column) - 3  # the '- ' before the item's first key
+    return int(loaded.position((section, str(next(iter(value)))), key=True).column) - 1
+
+
+def _shifted(items: list[str], delta: int) -> list[str]:
+    return [(" " * delta + line) if delta >= 0 else line[-delta:] for line in items]
+
+
+def _test(when: Any) -> str:
+    return json.dumps(when, sort_keys=True)
 
 
 def _ordered(draft: _Draft, section: str) -> list[Any]:
@@ -145,14 +191,10 @@ def _insertion(
         raise CodegenError(
             f"{shown}:{start + 1}: '{section}' is written in flow style; write it in block style to re-sync it"
         )
-    if isinstance(value, list):
-        indent = loaded.position((section, "0")).column - 3  # the '- ' before the item's first key
-    elif isinstance(value, dict):
-        indent = loaded.position((section, str(next(iter(value)))), key=True).column - 1
-    else:
+    if not isinstance(value, (list, dict)):
         raise CodegenError(f"{shown}:{start + 1}: '{section}' holds neither a list nor a mapping")
-    delta = indent - 2
-    shifted = [(" " * delta + line) if delta >= 0 else line[-delta:] for line in items]
+    indent = _indent(loaded, data, section)
+    shifted = _shifted(items, indent - 2)
     last = start
     for index in range(start + 1, len(lines)):
         line = lines[index]

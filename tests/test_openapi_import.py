@@ -355,3 +355,19 @@ def test_resync_of_a_spec_written_by_hand_adds_and_never_flags(tmp_path: Path, m
     assert GONE not in after
     assert all(line in after for line in before.splitlines())
     assert "code: thing_gone" in after
+
+
+def test_resync_puts_a_new_envelope_before_less_specific_ones(tmp_path: Path) -> None:
+    message = {"type": "object", "properties": {"message": {"type": "string"}}}
+    coded = {"type": "object", "properties": {"code": {"type": "string", "enum": ["overloaded"]}, "message": {"type": "string"}}}
+    v1 = write(tmp_path, document({"400": json_body(message)}), "v1.json")
+    v2 = write(tmp_path, document({"400": json_body(message), "503": json_body(coded)}), "v2.json")
+    import_openapi(v1, "acme", tmp_path / "specs")
+    spec_path = tmp_path / "specs" / "acme.yaml"
+    spec_path.write_text(spec_path.read_text(encoding="utf-8").replace("name: message", "name: plain"), encoding="utf-8")
+    report = import_openapi(v2, "acme", tmp_path / "specs")
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    # The renamed envelope is still known by its test; the new one, with a code, is tried first.
+    assert [e["name"] for e in spec["envelopes"]] == ["code", "plain"]
+    assert "envelope code: newly documented; added" in report.added and not report.flagged
+    assert {e["code"]: e["status"] for e in spec["errors"]} == {"overloaded": 503}
