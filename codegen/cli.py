@@ -53,9 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     against.add_argument("--against-dir", metavar="DIR", help="a folder holding the other version of the specs")
     diff.add_argument("--format", choices=("text", "json", "github"), default="text",
                       help="github: workflow annotations on the spec lines")
-    init = with_paths(commands.add_parser("init", help="write a commented starter spec for a new vendor"), output=False)
-    init.add_argument("slug", help="the vendor's package name (lower_snake_case); also the spec's file name")
+    init = with_paths(
+        commands.add_parser("init", help="write a commented starter spec for a new vendor, or copy one from the catalog"),
+        output=False,
+    )
+    init.add_argument("slug", nargs="?", help="the vendor's package name (lower_snake_case); also the spec's file name")
     init.add_argument("--force", action="store_true", help="overwrite an existing spec of that name")
+    source = init.add_mutually_exclusive_group()
+    source.add_argument("--from", dest="catalog", metavar="NAME", help="copy the catalog's spec NAME (slug defaults to NAME)")
+    source.add_argument("--list", action="store_true", help="list the catalog's specs")
     return parser
 
 
@@ -103,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
     config = _config(args)
     report = _Reporter(quiet=args.quiet, verbose=args.verbose)
     if args.command == "init":
-        return _init(config, report, args.slug, force=args.force)
+        return _init(config, report, args)
     if args.command == "diff":
         return _diff(config, report, args)
     if args.command == "validate":
@@ -173,10 +179,26 @@ def _diff(config: Config, report: _Reporter, args: argparse.Namespace) -> int:
     return EXIT_BREAKING if any(c.breaking for c in changes) else 0
 
 
-def _init(config: Config, report: _Reporter, slug: str, force: bool) -> int:
-    from codegen.starter import write_starter
+def _init(config: Config, report: _Reporter, args: argparse.Namespace) -> int:
+    if args.list:
+        from codegen.catalog import entries
 
-    for path in write_starter(config, slug, force=force):
+        for entry in entries():
+            print(f"{entry.slug:<12} {entry.name:<20} {entry.docs_url} (read {entry.read_on})")
+        return 0
+    if args.catalog:
+        from codegen.catalog import copy_spec
+
+        written = copy_spec(config, args.catalog, args.slug, force=args.force)
+    elif args.slug:
+        from codegen.starter import write_starter
+
+        written = write_starter(config, args.slug, force=args.force)
+    else:
+        from codegen.errors import UsageError
+
+        raise UsageError("init needs a slug, --from NAME or --list")
+    for path in written:
         report.info(f"wrote {display(path, config.root)}", GREEN)
     report.info(f"next: edit it, then run 'codegen build' ({report.elapsed()})")
     return 0
