@@ -8,19 +8,20 @@ from pathlib import Path
 
 from codegen.config import Config, display
 from codegen.errors import CodegenError, UsageError
+from codegen.report import InitReport
 
 STARTER_TEMPLATE = "init/spec.yaml.jinja"
 SCHEMA_FILE = "spec.schema.json"
 SLUG = re.compile(r"[a-z][a-z0-9_]*")
 
 
-def write_starter(config: Config, slug: str, force: bool = False) -> list[Path]:
-    """Write ``<specs>/<slug>.yaml`` (and the spec schema editors read); return what was written."""
+def write_starter(config: Config, slug: str, force: bool = False) -> InitReport:
+    """Write ``<specs>/<slug>.yaml`` (and the spec schema editors read); report what was written."""
     from codegen.render import Renderer
 
     target, shown = spec_target(config, slug, force)
     words = slug.replace("_", " ").split()
-    text = Renderer(config.templates, package=config.output.name).render(
+    text = Renderer(config.templates, package=config.package).render(
         STARTER_TEMPLATE,
         slug=slug,
         name=" ".join(w.capitalize() for w in words),
@@ -42,24 +43,19 @@ def spec_target(config: Config, slug: str, force: bool) -> tuple[Path, str]:
     return target, shown
 
 
-def write_spec(config: Config, target: Path, shown: str, text: str) -> list[Path]:
+def write_spec(config: Config, target: Path, shown: str, text: str) -> InitReport:
     """Validate ``text`` as the spec ``target``, then write it (and the spec schema editors
-    read, if missing); nothing is written when it is invalid. Return what was written."""
+    read, if missing); nothing is written when it is invalid. Report what was written."""
     from codegen.load import parse_spec_bytes
+    from codegen.spec import spec_json_schema
     from codegen.validate import validate
 
     validate(parse_spec_bytes(text.encode("utf-8"), target, shown))
     config.specs.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    return [target, *write_schema(config)]
-
-
-def write_schema(config: Config) -> list[Path]:
-    """Write ``<specs>/spec.schema.json`` if it is missing; return it if written."""
-    from codegen.spec import spec_json_schema
-
+    written = [target]
     schema = config.specs / SCHEMA_FILE
-    if schema.exists():
-        return []
-    schema.write_text(json.dumps(spec_json_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return [schema]
+    if not schema.exists():
+        schema.write_text(json.dumps(spec_json_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(schema)
+    return InitReport(written)

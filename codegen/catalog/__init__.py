@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import NamedTuple
 
 from codegen.config import Config
 from codegen.errors import UsageError
+from codegen.report import InitReport
 
 READ_ON = re.compile(r"^#.*\bread (\d{4}-\d{2}-\d{2})\b", re.MULTILINE)
 SLUG_LINE = re.compile(r"^(  slug: )(\S+)$", re.MULTILINE)
@@ -54,10 +54,10 @@ def spec_text(name: str) -> str:
     return files[name].read_text(encoding="utf-8")
 
 
-def copy_spec(config: Config, name: str, slug: str | None = None, force: bool = False) -> list[Path]:
+def copy_spec(config: Config, name: str, slug: str | None = None, force: bool = False) -> InitReport:
     """Write the catalog's spec ``name`` to ``<specs>/<slug>.yaml`` (``slug`` defaults to
     ``name``; the spec's ``vendor.slug`` follows it) and the spec schema editors read, if
-    missing. The copy is validated before anything is written. Return what was written."""
+    missing. The copy is validated before anything is written. Report what was written."""
     from codegen.starter import spec_target, write_spec
 
     text = spec_text(name)
