@@ -65,9 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     against.add_argument("--against-dir", metavar="DIR", help="a folder holding the other version of the specs")
     diff.add_argument("--format", choices=("text", "json", "github"), default="text",
                       help="github: workflow annotations on the spec lines")
-    init = with_paths(commands.add_parser("init", help="write a commented starter spec for a new vendor"), output=False)
-    init.add_argument("slug", help="the vendor's package name (lower_snake_case); also the spec's file name")
+    init = with_paths(
+        commands.add_parser("init", help="write a commented starter spec for a new vendor, or copy one from the catalog"),
+        output=False,
+    )
+    init.add_argument("slug", nargs="?", help="the vendor's package name (lower_snake_case); also the spec's file name")
     init.add_argument("--force", action="store_true", help="overwrite an existing spec of that name")
+    source = init.add_mutually_exclusive_group()
+    source.add_argument("--from", dest="catalog", metavar="NAME", help="copy the catalog's spec NAME (slug defaults to NAME)")
+    source.add_argument("--list", action="store_true", help="list the catalog's specs")
     sources = commands.add_parser("import", help="write or re-sync a draft spec from a published API description")
     kinds = sources.add_subparsers(dest="kind", metavar="KIND", required=True)
     openapi = with_paths(kinds.add_parser("openapi", help="an OpenAPI 3.x or Swagger 2.0 description (JSON or YAML)"), output=False)
@@ -168,9 +174,24 @@ def _run(args: argparse.Namespace) -> int:
     config = _config(args)
     out = _Printer(quiet=args.quiet, verbose=args.verbose)
     if args.command == "init":
-        from codegen.starter import write_starter
+        if args.list:
+            from codegen.catalog import entries
 
-        init = write_starter(config, args.slug, force=args.force)
+            for entry in entries():
+                print(f"{entry.slug:<12} {entry.name:<20} {entry.docs_url} (read {entry.read_on})")
+            return 0
+        if args.catalog:
+            from codegen.catalog import copy_spec
+
+            init = copy_spec(config, args.catalog, args.slug, force=args.force)
+        elif args.slug:
+            from codegen.starter import write_starter
+
+            init = write_starter(config, args.slug, force=args.force)
+        else:
+            from codegen.errors import UsageError
+
+            raise UsageError("init needs a slug, --from NAME or --list")
         for path in init.written:
             out.info(f"wrote {display(path, config.root)}", GREEN)
         out.info(f"next: edit it, then run 'codegen build' ({out.elapsed()})")
