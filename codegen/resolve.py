@@ -13,7 +13,7 @@ import json
 import keyword
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codegen.naming import (
     base_class_name,
@@ -28,6 +28,9 @@ from codegen.naming import (
 )
 from codegen.spec import Action, Category, Condition, Envelope, Error, Family, Spec
 from codegen.validate import ValidatedSpec
+
+if TYPE_CHECKING:
+    from codegen.resolve_streams import StreamsIR
 
 SHARED_CATEGORY_CLASSES: dict[Category, str] = {
     Category.INVALID_REQUEST: "InvalidRequestError",
@@ -223,6 +226,8 @@ class VendorIR:
     converter_imports: list[str]
     uses_text_converter: bool
     reference: list[ReferenceIR]
+    streams: StreamsIR | None = None
+    """What the ``streams`` module prints; None without a ``streams`` section."""
 
     @property
     def summary(self) -> dict[str, str]:
@@ -309,6 +314,9 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         uses_text_converter="_text" in converters,
         reference=_reference(spec, builder.ordered, policies),
     )
+    from codegen.resolve_streams import resolve_streams  # it builds on this module
+
+    vendor.streams = resolve_streams(spec)
     return vendor
 
 
