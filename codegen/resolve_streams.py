@@ -7,24 +7,11 @@ and ``("all", conditions)``; a path is a tuple of keys, list indexes as integers
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from codegen.resolve import _describe
+from codegen.envelopes import _describe
+from codegen.model import StreamsIR
 from codegen.spec import Condition, Spec
-
-
-@dataclass(frozen=True)
-class StreamsIR:
-    framing: str
-    errors: tuple[tuple[Any, ...], ...]
-    """(event type or None, condition or None, status or None) per error rule."""
-    content: tuple[Any, ...] | None
-    """("events", names) or ("when", condition); None: every event that is not an error."""
-    resume: tuple[Any, ...] | None
-    """("last_event_id", None) or ("cursor", path)."""
-    doc: tuple[str, ...]
-    """What the module's docstring says about the stream, one line each."""
 
 
 def resolve_streams(spec: Spec) -> StreamsIR | None:
