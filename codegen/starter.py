@@ -8,14 +8,15 @@ from pathlib import Path
 
 from codegen.config import Config, display
 from codegen.errors import CodegenError, UsageError
+from codegen.report import InitReport
 
 STARTER_TEMPLATE = "init/spec.yaml.jinja"
 SCHEMA_FILE = "spec.schema.json"
 SLUG = re.compile(r"[a-z][a-z0-9_]*")
 
 
-def write_starter(config: Config, slug: str, force: bool = False) -> list[Path]:
-    """Write ``<specs>/<slug>.yaml`` (and the spec schema editors read); return what was written."""
+def write_starter(config: Config, slug: str, force: bool = False) -> InitReport:
+    """Write ``<specs>/<slug>.yaml`` (and the spec schema editors read); report what was written."""
     from codegen.load import parse_spec_bytes
     from codegen.render import Renderer
     from codegen.spec import spec_json_schema
@@ -28,7 +29,7 @@ def write_starter(config: Config, slug: str, force: bool = False) -> list[Path]:
     if target.exists() and not force:
         raise CodegenError(f"{shown} already exists; use --force to overwrite it")
     words = slug.replace("_", " ").split()
-    text = Renderer(config.templates, package=config.output.name).render(
+    text = Renderer(config.templates, package=config.package).render(
         STARTER_TEMPLATE,
         slug=slug,
         name=" ".join(w.capitalize() for w in words),
@@ -43,4 +44,4 @@ def write_starter(config: Config, slug: str, force: bool = False) -> list[Path]:
     if not schema.exists():
         schema.write_text(json.dumps(spec_json_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
         written.append(schema)
-    return written
+    return InitReport(written)

@@ -407,3 +407,22 @@ def test_hostile_streams_raise_only_typed_errors_whatever_the_split(
         assert outcome(chunks, limit) == whole
     else:
         outcome(chunks, limit)  # where the limit strikes may move with the split; the type may not escape
+
+
+def test_a_rebuild_that_reuses_an_unchanged_spec_keeps_its_streams_module(tmp_path: Any) -> None:
+    import shutil
+
+    from goldens import FEATURES, run_cli
+
+    shutil.copytree(FEATURES / "streams" / "specs", tmp_path / "specs")
+    for _ in range(2):
+        code, _, err = run_cli(tmp_path, "build", "--specs", "specs", "--output", "out")
+        assert code == 0, err
+        assert (tmp_path / "out" / "claudish" / "streams.py").is_file()
+    (tmp_path / "specs" / "claudish.yaml").write_text(
+        (tmp_path / "specs" / "claudish.yaml").read_text().split("\nstreams:")[0] + "\n"
+    )
+    code, _, err = run_cli(tmp_path, "build", "--specs", "specs", "--output", "out")
+    assert code == 0, err
+    assert not (tmp_path / "out" / "claudish" / "streams.py").exists()  # section removed: module gone
+    assert (tmp_path / "out" / "gptish" / "streams.py").is_file()
