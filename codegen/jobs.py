@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from codegen import __version__
 from codegen.errors import SpecError, SpecErrors
 from codegen.format import SHARED
-from codegen.layout import VENDOR_FILES
+from codegen.layout import OPTIONAL_VENDOR_FILES, VENDOR_FILES
 from codegen.model import VendorSummary
 from codegen.payload_jobs import ModelsInput, ModelsJob, SchemaPlaces, reusable_models
 
@@ -79,6 +79,14 @@ def reusable_vendor(
         if header is None or header.source_hash != spec_hash:
             return None
         files[relative] = text
+    for name in OPTIONAL_VENDOR_FILES:
+        relative = f"{slug}/{name}"
+        text = existing.get(relative)
+        if text is not None:
+            header = read_header(text)
+            if header is None or header.source_hash != spec_hash:
+                return None
+            files[relative] = text
     found = _SUMMARY_LINE.search(files[f"{slug}/__init__.py"])
     if found is None:  # a template override without the summary: compile the spec
         return None

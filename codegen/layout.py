@@ -11,10 +11,12 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_retrying.py", "_runtime.py", "transports.py")
+SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_retrying.py", "_runtime.py", "_streams.py", "transports.py")
 """The files at the generated package's root, shared by every vendor."""
 VENDOR_FILES = ("ERRORS.md", "__init__.py", "errors.py", "models.py", "parser.py", "retry.py", "retrying.py")
 """The files of each vendor's package, ``<output>/<slug>/``."""
+OPTIONAL_VENDOR_FILES = ("streams.py",)
+"""Files of a vendor's package that only some specs ask for (a ``streams`` section)."""
 
 STAGING_PREFIX = ".codegen-staging-"
 
