@@ -342,6 +342,67 @@ class OperationFailures(Strict):
     errors: list[Error] = []
 
 
+EventName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\r\n\x00]+$")]
+# ``when``: one condition, or a list of them that must all hold.
+Conditions = Condition | Annotated[list[Condition], Field(min_length=1, max_length=20)]
+
+
+class StreamErrorRule(Strict):
+    """Which events of a stream report an error, and the envelope their data is in."""
+
+    event: EventName | None = None
+    """The SSE event type, such as ``error``."""
+    when: Conditions | None = None
+    """A condition on the event's data (a JSON object), such as ``{path: error, is: object}``."""
+    envelope: Annotated[str, Field(pattern=ENVELOPE_NAME)]
+    status: Annotated[int, Field(ge=400, le=599)] | None = None
+    """The HTTP status whose class an error of unknown code takes; none by default."""
+
+    @model_validator(mode="after")
+    def says_which(self) -> StreamErrorRule:
+        if self.event is None and self.when is None:
+            raise rule("a stream error needs 'event' (an SSE event type), 'when' (a condition on the data), or both")
+        return self
+
+
+class StreamContent(Strict):
+    """Which events carry content: once one is delivered, the stream is not replayed."""
+
+    events: Annotated[list[EventName], Field(min_length=1, max_length=100)] | None = None
+    when: Conditions | None = None
+
+    @model_validator(mode="after")
+    def one_way(self) -> StreamContent:
+        if (self.events is None) == (self.when is None):
+            raise rule("content takes exactly one of 'events' (SSE event types) or 'when' (a condition on the data)")
+        return self
+
+
+class StreamResume(Strict):
+    """How a broken stream resumes: SSE's ``Last-Event-ID``, or a cursor in the events."""
+
+    last_event_id: bool = False
+    cursor: BodyPath | None = None
+    """A path into each event's data, such as ``sequence_number``."""
+
+    @model_validator(mode="after")
+    def one_way(self) -> StreamResume:
+        if self.last_event_id == (self.cursor is not None):
+            raise rule("resume takes exactly one of 'last_event_id: true' or 'cursor' (a path into the data)")
+        return self
+
+
+class Streams(Strict):
+    """The vendor's streaming responses: framing, error events, content, resuming."""
+
+    framing: Literal["sse", "ndjson"] = "sse"
+    """``sse``: Server-Sent Events; ``ndjson``: one JSON value per line."""
+    errors: Annotated[list[StreamErrorRule], Field(min_length=1, max_length=20)]
+    content: StreamContent | None = None
+    """By default every event that is not an error is content."""
+    resume: StreamResume | None = None
+
+
 class Spec(Strict):
     schema_ref: Annotated[str | None, Field(alias="$schema")] = None
     spec_version: Literal[1]
@@ -354,6 +415,7 @@ class Spec(Strict):
     statuses: dict[Annotated[int, Field(ge=100, le=599)], StatusClass] = {}
     errors: Annotated[list[Error], Field(max_length=MAX_ERRORS)] = []
     operation_failures: OperationFailures | None = None
+    streams: Streams | None = None
 
 
 def spec_json_schema() -> dict[str, Any]:

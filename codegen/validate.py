@@ -21,6 +21,7 @@ from typing import Any
 from codegen import regex_safety
 from codegen.errors import SpecError
 from codegen.load import DataPath, LoadedSpec
+from codegen.naming import SHARED_RUNTIME_NAMES
 from codegen.spec import Error, Spec
 
 # Attributes every generated error already has; a pattern group may not take these names.
@@ -32,18 +33,8 @@ RESERVED_ATTRIBUTES = frozenset(
     }
 )
 
-# Names the shared runtime exports; a vendor class may not shadow them.
-SHARED_NAMES = frozenset(
-    {
-        "APIError", "Category", "Action", "RetryPolicy", "Headers",
-        "InvalidRequestError", "AuthenticationError", "PermissionDeniedError",
-        "NotFoundError", "ConflictError", "PayloadTooLargeError",
-        "UnsupportedMediaTypeError", "PaymentRequiredError", "RateLimitedError",
-        "QuotaExceededError", "InternalServerError", "UpstreamError",
-        "ServiceUnavailableError", "GatewayTimeoutError", "OperationFailedError",
-        "UnknownAPIError", "Any", "ClassVar", "Mapping",
-    }
-)
+# Names the shared runtime exports, and those the generated modules import; a vendor class may not shadow them.
+SHARED_NAMES = SHARED_RUNTIME_NAMES | {"Any", "ClassVar", "Mapping"}
 
 
 @dataclass(frozen=True)
@@ -395,7 +386,35 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
                     "an operation failure needs a code",
                 )
 
+    yield from _stream_problems(loaded, spec, envelopes)
     yield from _group_problems(loaded, spec)
+
+
+def _stream_problems(loaded: LoadedSpec, spec: Spec, envelopes: list[str]) -> Iterator[SpecError]:
+    streams = spec.streams
+    if streams is None:
+        return
+    lines = streams.framing == "ndjson"
+    for index, rule in enumerate(streams.errors):
+        path = ("streams", "errors", str(index))
+        if rule.envelope not in envelopes:
+            hint = _did_you_mean(rule.envelope, envelopes) or _defined(envelopes)
+            yield loaded.error((*path, "envelope"), f"envelope '{rule.envelope}' is not defined under envelopes{hint}")
+        if lines and rule.event is not None:
+            yield loaded.error(
+                (*path, "event"),
+                "ndjson streams have no event types; recognise error lines by 'when', a condition on the data",
+            )
+    if lines and streams.content is not None and streams.content.events is not None:
+        yield loaded.error(
+            ("streams", "content", "events"),
+            "ndjson streams have no event types; say which lines are content by 'when', a condition on the data",
+        )
+    if lines and streams.resume is not None and streams.resume.last_event_id:
+        yield loaded.error(
+            ("streams", "resume", "last_event_id"),
+            "Last-Event-ID belongs to Server-Sent Events; an ndjson stream resumes by 'cursor'",
+        )
 
 
 def _generated_name_problems(loaded: LoadedSpec, spec: Spec, class_names: set[str]) -> Iterator[SpecError]:
