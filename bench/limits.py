@@ -85,6 +85,10 @@ def shared_status(size: int) -> str:
     return BASELINE + "".join(errors)
 
 
+def shared_status_unanchored(size: int) -> str:
+    return shared_status(size).replace("['^Error number", "['Error number")
+
+
 def control_characters(size: int) -> str:
     return with_example("{message: " + "y" * size + "}").replace("    status: 400\n", "    status: 401\n", 1)
 
@@ -97,6 +101,7 @@ CASES: dict[str, tuple[str, Callable[[int], str]]] = {
     "400 and '400' as keys": ("acme.yaml", duplicate_keys),
     "lone surrogates": ("acme.yaml", lone_surrogates),
     "2,000 errors, one status": ("acme.yaml", shared_status),
+    "the same, patterns unanchored": ("acme.yaml", shared_status_unanchored),
     "control characters in the name": ("ac\x1b[31mme\x07.yaml", control_characters),
 }
 

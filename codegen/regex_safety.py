@@ -678,18 +678,26 @@ def template_pattern(template: str) -> tuple[str, dict[str, str]]:
     return "".join(regex), types
 
 
-def anchored_prefix(pattern: str) -> str:
-    """The literal text every match of ``pattern`` starts the message with ('' if none known)."""
+def required_literal(pattern: str) -> str:
+    """The longest run of literal text every match of ``pattern`` holds ('' when none is known)."""
     parsed = parsed_pattern(pattern)
-    if parsed.state.flags & (re.IGNORECASE | re.MULTILINE | re.VERBOSE):
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
         return ""
-    items = list(parsed)
-    if not items or items[0] != (sre_constants.AT, sre_constants.AT_BEGINNING):
-        if not items or items[0] != (sre_constants.AT, sre_constants.AT_BEGINNING_STRING):
-            return ""
-    prefix = []
-    for op, arg in items[1:]:
-        if op != sre_constants.LITERAL:
-            break
-        prefix.append(chr(arg))
-    return "".join(prefix)
+    runs: list[str] = []
+
+    def visit(items: list[Any]) -> None:
+        run: list[str] = []
+        for op, arg in items:
+            if op == sre_constants.LITERAL:
+                run.append(chr(arg))
+                continue
+            runs.append("".join(run))
+            run = []
+            if op == sre_constants.SUBPATTERN and not arg[1] & re.IGNORECASE:
+                visit(list(arg[-1]))
+            elif op in _REPEATS and arg[0] >= 1:
+                visit(list(arg[2]))
+        runs.append("".join(run))
+
+    visit(list(parsed))
+    return max(runs, key=len)

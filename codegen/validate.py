@@ -694,10 +694,10 @@ def _shadowing(loaded: LoadedSpec, section: DataPath, members: list[tuple[int, E
     """Patterns that an earlier one always wins over, tried only among patterns proven fast.
 
     Nothing is matched with a pattern the backtracking check rejects (that is reported on
-    its own). Earlier patterns are indexed by the text an anchored pattern must start
-    with, so each sample is tried only against the patterns that could match it.
+    its own). Earlier patterns are indexed by literal text each of their matches holds,
+    so each sample is tried only against the patterns that could match it.
     """
-    index = _PrefixIndex()
+    index = _LiteralIndex()
     for position, error in members:
         for pattern_index, pattern in enumerate(error.patterns):
             if regex_safety.backtracking_problem(pattern) is not None:
@@ -716,21 +716,21 @@ def _shadowing(loaded: LoadedSpec, section: DataPath, members: list[tuple[int, E
             index.add(compiled, error)
 
 
-class _PrefixIndex:
-    """Compiled patterns, found by the literal text that an anchored one must start with."""
+class _LiteralIndex:
+    """Compiled patterns, grouped by the longest literal text each of their matches holds."""
 
     def __init__(self) -> None:
         self.order: list[tuple[re.Pattern[str], Error]] = []
-        self.by_prefix: dict[str, list[int]] = {}
+        self.by_literal: dict[str, list[int]] = {}
         self.anywhere: list[int] = []
         self.patterns: set[str] = set()
 
     def add(self, compiled: re.Pattern[str], owner: Error) -> None:
         self.order.append((compiled, owner))
         self.patterns.add(compiled.pattern)
-        prefix = regex_safety.anchored_prefix(compiled.pattern)[:MAX_PREFIX]
-        if prefix:
-            self.by_prefix.setdefault(prefix, []).append(len(self.order) - 1)
+        literal = regex_safety.required_literal(compiled.pattern)
+        if literal:
+            self.by_literal.setdefault(literal, []).append(len(self.order) - 1)
         else:
             self.anywhere.append(len(self.order) - 1)
 
@@ -740,13 +740,11 @@ class _PrefixIndex:
             yield from self.order
             return
         found = list(self.anywhere)
-        for end in range(1, min(len(probe), MAX_PREFIX) + 1):
-            found += self.by_prefix.get(probe[:end], ())
+        for literal, positions in self.by_literal.items():  # a substring test each: fast in C
+            if literal in probe:
+                found += positions
         for position in sorted(found):
             yield self.order[position]
-
-
-MAX_PREFIX = 40  # literal prefixes are indexed up to this length
 
 
 def _example_messages(error: Error) -> list[str]:
