@@ -79,7 +79,7 @@ def parse_spec_bytes(raw: bytes, path: Path, display_path: str) -> LoadedSpec:
     from codegen import yaml_fast
 
     try:
-        fast = yaml_fast.parse(text)
+        fast = yaml_fast.parse(text, MAX_NUMBER_DIGITS)
     except yaml_fast.Rejected as exc:
         raise fail(exc.line, exc.column, exc.message) from None
     if fast is not None and isinstance(fast[0], dict):

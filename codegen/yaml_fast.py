@@ -114,8 +114,12 @@ def events(text: str) -> Iterator[Any] | None:
     return generate()
 
 
-def parse(text: str) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] | None:
-    """The document's plain data, value positions and key positions; None when unsure."""
+def parse(text: str, max_digits: int) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] | None:
+    """The document's plain data, value positions and key positions; None when unsure.
+
+    Raises Rejected for what it can locate itself: a key given once as a number and once
+    as text, an integer of more than ``max_digits`` digits.
+    """
     try:
         import yaml
         from yaml._yaml import CParser  # what yaml.cyaml builds its loaders on
@@ -133,8 +137,6 @@ def parse(text: str) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] |
             if kind is yaml.ScalarNode:
                 return _PLAIN if implicit[0] else _QUOTED
             return _COLLECTION
-
-    from codegen.load import MAX_NUMBER_DIGITS as max_digits
 
     composer = Composer(text)
     try:
