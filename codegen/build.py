@@ -12,7 +12,6 @@ import hashlib
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
-from typing import TYPE_CHECKING
 
 from codegen import __version__
 from codegen.cache import ModelsCache
@@ -34,7 +33,6 @@ from codegen.layout import SHARED_FILES, expected_paths, locked, stale_staging
 from codegen.report import BuildReport, CheckReport, ValidateReport
 
 if TYPE_CHECKING:  # imported where a build compiles: a no-op build imports no compiler stage
-    from codegen.jobs import JobResult, VendorJob
     from codegen.model import VendorSummary
 
 SPEC_CHANGES_WAITED = 3
@@ -195,7 +193,7 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
     were made from its spec's current bytes is reused without compiling, and an
     unchanged ``models.py`` skips datamodel-code-generator.
     """
-    from codegen.jobs import SHARED_ORIGIN, SharedJob, VendorJob, emit, renderer_for, reusable_vendor
+    from codegen.jobs import SHARED_ORIGIN, JobResult, SharedJob, VendorJob, emit, renderer_for, reusable_vendor
     from codegen.workers import compile_all
 
     started = time.perf_counter()
