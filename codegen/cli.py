@@ -65,9 +65,21 @@ def _parser() -> argparse.ArgumentParser:
     against.add_argument("--against-dir", metavar="DIR", help="a folder holding the other version of the specs")
     diff.add_argument("--format", choices=("text", "json", "github"), default="text",
                       help="github: workflow annotations on the spec lines")
-    init = with_paths(commands.add_parser("init", help="write a commented starter spec for a new vendor"), output=False)
-    init.add_argument("slug", help="the vendor's package name (lower_snake_case); also the spec's file name")
+    init = with_paths(
+        commands.add_parser("init", help="write a commented starter spec for a new vendor, or copy one from the catalog"),
+        output=False,
+    )
+    init.add_argument("slug", nargs="?", help="the vendor's package name (lower_snake_case); also the spec's file name")
     init.add_argument("--force", action="store_true", help="overwrite an existing spec of that name")
+    source = init.add_mutually_exclusive_group()
+    source.add_argument("--from", dest="catalog", metavar="NAME", help="copy the catalog's spec NAME (slug defaults to NAME)")
+    source.add_argument("--list", action="store_true", help="list the catalog's specs")
+    sources = commands.add_parser("import", help="write or re-sync a draft spec from a published API description")
+    kinds = sources.add_subparsers(dest="kind", metavar="KIND", required=True)
+    openapi = with_paths(kinds.add_parser("openapi", help="an OpenAPI 3.x or Swagger 2.0 description (JSON or YAML)"), output=False)
+    openapi.add_argument("path", help="the description's file")
+    openapi.add_argument("--slug", required=True, help="the vendor's package name (lower_snake_case)")
+    openapi.add_argument("--output", dest="spec_file", metavar="FILE", help="the spec to write or re-sync (default: <specs>/<slug>.yaml)")
     return parser
 
 
@@ -162,13 +174,30 @@ def _run(args: argparse.Namespace) -> int:
     config = _config(args)
     out = _Printer(quiet=args.quiet, verbose=args.verbose)
     if args.command == "init":
-        from codegen.starter import write_starter
+        if args.list:
+            from codegen.catalog import entries
 
-        init = write_starter(config, args.slug, force=args.force)
+            for entry in entries():
+                print(f"{entry.slug:<12} {entry.name:<20} {entry.docs_url} (read {entry.read_on})")
+            return 0
+        if args.catalog:
+            from codegen.catalog import copy_spec
+
+            init = copy_spec(config, args.catalog, args.slug, force=args.force)
+        elif args.slug:
+            from codegen.starter import write_starter
+
+            init = write_starter(config, args.slug, force=args.force)
+        else:
+            from codegen.errors import UsageError
+
+            raise UsageError("init needs a slug, --from NAME or --list")
         for path in init.written:
             out.info(f"wrote {display(path, config.root)}", GREEN)
         out.info(f"next: edit it, then run 'codegen build' ({out.elapsed()})")
         return init.exit_code
+    if args.command == "import":
+        return _print_import(config, args, out)
     if args.command == "diff":
         from codegen.compare import diff_specs
 
@@ -231,6 +260,27 @@ class _Printer:
 
     def error(self, line: str) -> None:
         print(paint(line, RED, sys.stderr), file=sys.stderr)
+
+
+def _print_import(config: Config, args: argparse.Namespace, out: _Printer) -> int:
+    from codegen.openapi_import import import_openapi
+
+    output = Path.cwd() / args.spec_file if args.spec_file else None
+    result = import_openapi(Path(args.path), args.slug, config.specs, output, config.root)
+    for line in result.lines + result.added:
+        out.detail(line)
+    for line in result.flagged:
+        out.info(line, YELLOW)
+    for line in result.unmapped:
+        out.info(f"not mapped: {line}", YELLOW)
+    verb = "re-synced" if result.resynced else "wrote"
+    out.info(
+        f"{verb} {display(result.target, config.root)}: {result.statuses} statuses, {result.errors} errors,"
+        f" {result.envelopes} envelopes; {result.mapped} documented error responses mapped,"
+        f" {len(result.unmapped)} not mapped, {len(result.flagged)} no longer documented ({out.elapsed()})",
+        GREEN,
+    )
+    return 0
 
 
 def _print_build(report: BuildReport, out: _Printer) -> int:

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from codegen.regex_safety import MAX_GROUP_DEPTH, group_depth, template_pattern
+
 SPEC_VERSION = 1
 
 # Limits that keep generated code and runtime behaviour sane.
@@ -269,12 +271,23 @@ AttributeType = Literal["str", "int", "float"]
 
 
 def _compiles(pattern: str) -> str:
+    depth = group_depth(pattern)
+    if depth > MAX_GROUP_DEPTH:
+        raise rule(f"groups nest {depth} deep; a pattern may nest them at most {MAX_GROUP_DEPTH} deep")
     try:
         re.compile(pattern)
     except re.error as exc:
         near = f" near {pattern[exc.pos:exc.pos + 20]!r}" if exc.pos is not None else ""
         raise rule(f"invalid regular expression: {exc.msg} at position {exc.pos}{near}") from None
     return pattern
+
+
+def _template_compiles(template: str) -> str:
+    try:
+        template_pattern(template)
+    except ValueError as exc:
+        raise rule(f"invalid template: {exc}") from None
+    return template
 
 
 class Error(ClassDoc):
@@ -285,6 +298,8 @@ class Error(ClassDoc):
     parent: Annotated[str, Field(pattern=CLASS_NAME)] | None = None
     """Another error of this spec to subclass instead of the status class."""
     patterns: list[Annotated[str, Field(min_length=1, max_length=MAX_PATTERN_LENGTH), AfterValidator(_compiles)]] = []
+    templates: list[Annotated[str, Field(min_length=1, max_length=MAX_PATTERN_LENGTH), AfterValidator(_template_compiles)]] = []
+    """Messages with placeholders, "Model '{model_id}' not found"; each joins ``patterns`` compiled."""
     attributes: dict[Annotated[str, Field(pattern=ATTRIBUTE_NAME, max_length=60)], AttributeType] = {}
     """Types of the named groups of ``patterns``; a group not listed here is a ``str``."""
     category: Category | None = None
@@ -298,6 +313,25 @@ class Error(ClassDoc):
         if keyword.iskeyword(value) or keyword.issoftkeyword(value):
             raise rule(f"'{value}' is a Python keyword and cannot name a class; choose another name")
         return value
+
+    @model_validator(mode="after")
+    def templates_become_patterns(self) -> Error:
+        """Each template joins ``patterns`` as its regex, after the patterns written as such."""
+        if not self.templates:
+            return self
+        patterns = list(self.patterns)
+        attributes: dict[str, str] = dict(self.attributes)
+        for index, template in enumerate(self.templates):
+            regex, types = template_pattern(template)
+            patterns.append(regex)
+            for name, kind in types.items():
+                if kind != "str" and attributes.setdefault(name, kind) != kind:
+                    raise rule(
+                        f"placeholder {{{name}:{kind}}} of template {index} is declared {attributes[name]} under attributes;"
+                        " make the two agree",
+                        "templates",
+                    )
+        return self.model_copy(update={"patterns": patterns, "attributes": attributes})
 
 
 class OperationFailures(Strict):
