@@ -25,7 +25,19 @@ if TYPE_CHECKING:
     from codegen.resolve import ModelIR, VendorIR
     from codegen.validate import ValidatedSpec
 
-SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_retrying.py", "_runtime.py", "transports.py")
+SHARED_FILES = (
+    "README.md",
+    "__init__.py",
+    "_base.py",
+    "_budget.py",
+    "_observe.py",
+    "_ratelimit.py",
+    "_retrying.py",
+    "_runtime.py",
+    "_store.py",
+    "_transport.py",
+    "transports.py",
+)
 VENDOR_FILES = ("ERRORS.md", "__init__.py", "errors.py", "models.py", "parser.py", "retry.py", "retrying.py")
 
 

@@ -26,6 +26,7 @@ from codegen.naming import (
     reason_phrase,
     status_class_name,
 )
+from codegen.resilience import retrying_arguments, retrying_imports
 from codegen.spec import Action, Category, Condition, Envelope, Error, Family, Spec
 from codegen.validate import ValidatedSpec
 
@@ -223,6 +224,12 @@ class VendorIR:
     converter_imports: list[str]
     uses_text_converter: bool
     reference: list[ReferenceIR]
+    resilience: list[tuple[str, str]]
+    """Keyword arguments of the vendor's ``Retrying`` from the spec's resilience keys."""
+
+    @property
+    def resilience_imports(self) -> list[tuple[str, str]]:
+        return retrying_imports(self.resilience)
 
     @property
     def summary(self) -> dict[str, str]:
@@ -308,6 +315,7 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         converter_imports=sorted(converters - {"_text"}),
         uses_text_converter="_text" in converters,
         reference=_reference(spec, builder.ordered, policies),
+        resilience=retrying_arguments(spec),
     )
     return vendor
 
