@@ -572,3 +572,28 @@ def test_retry_transport_resends_a_small_streamed_body_and_never_a_large_one(ven
         url = vendor_server.serve(EDGEE_503, OK)
         response = client.put(url, content=body(200 * 1024))  # over 64 KiB: streamed once
         assert response.status_code == 503 and len(vendor_server.received_at(url)) == 1
+
+
+# --- docs -----------------------------------------------------------------------------------
+
+
+def test_the_examples_of_docs_resilience_run(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    text = (Path(__file__).parent.parent / "docs" / "resilience.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) >= 5
+    import sys
+    import types
+
+    module = types.ModuleType("docs_resilience")  # dataclasses look their module up
+    sys.modules[module.__name__] = module
+    try:
+        for block in blocks:
+            exec(compile(block, "docs/resilience.md", "exec"), module.__dict__)
+    finally:
+        del sys.modules[module.__name__]
+    out = capsys.readouterr().out
+    assert "ConnectFailedError after 3 attempts; cause: ConnectError" in out
+    assert "[True, True, True, True, False]" in out and "open 30" in out
+    assert "edgee https://docs.edgee.ai/api-reference/errors" in out and "[1]" in out
