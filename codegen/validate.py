@@ -21,6 +21,7 @@ from typing import Any
 from codegen import regex_safety
 from codegen.errors import SpecError
 from codegen.load import DataPath, LoadedSpec
+from codegen.naming import SHARED_RUNTIME_NAMES
 from codegen.spec import Error, Spec
 
 # Attributes every generated error already has; a pattern group may not take these names.
@@ -32,18 +33,8 @@ RESERVED_ATTRIBUTES = frozenset(
     }
 )
 
-# Names the shared runtime exports; a vendor class may not shadow them.
-SHARED_NAMES = frozenset(
-    {
-        "APIError", "Category", "Action", "RetryPolicy", "Headers",
-        "InvalidRequestError", "AuthenticationError", "PermissionDeniedError",
-        "NotFoundError", "ConflictError", "PayloadTooLargeError",
-        "UnsupportedMediaTypeError", "PaymentRequiredError", "RateLimitedError",
-        "QuotaExceededError", "InternalServerError", "UpstreamError",
-        "ServiceUnavailableError", "GatewayTimeoutError", "OperationFailedError",
-        "UnknownAPIError", "Any", "ClassVar", "Mapping",
-    }
-)
+# Names the shared runtime exports, and those the generated modules import; a vendor class may not shadow them.
+SHARED_NAMES = SHARED_RUNTIME_NAMES | {"Any", "ClassVar", "Mapping"}
 
 
 @dataclass(frozen=True)
