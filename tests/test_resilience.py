@@ -236,6 +236,27 @@ def test_call_with_retries_retries_unsent_failures_for_a_post_but_sent_ones_only
     assert len(attempts) == 4
 
 
+def test_tenacity_and_stamina_adapters_retry_transport_failures() -> None:
+    import tenacity
+
+    url = refused_url()
+    attempts: list[int] = []
+
+    def post() -> httpx.Response:
+        attempts.append(1)
+        return httpx.post(url)
+
+    retrying = tenacity.Retrying(retry=edgee.tenacity_retry(), wait=edgee.tenacity_wait(),
+                                 sleep=lambda s: None, reraise=True)
+    with pytest.raises(httpx.ConnectError):
+        retrying(post)
+    assert len(attempts) == 3  # the transport policy's attempts, for a POST that never left
+    on = edgee.stamina_on()
+    assert isinstance(on(httpx.ConnectError("refused")), float)
+    assert on(httpx.ReadTimeout("slow")) is False  # sent, and the call is not idempotent
+    assert isinstance(edgee.stamina_on(idempotent=True)(httpx.ReadTimeout("slow")), float)
+
+
 def test_async_calls_retry_transport_failures_then_succeed(vendor_server: VendorServer) -> None:
     clock = FakeClock()
     ok_url = vendor_server.serve(OK)
@@ -573,27 +594,3 @@ def test_retry_transport_resends_a_small_streamed_body_and_never_a_large_one(ven
         response = client.put(url, content=body(200 * 1024))  # over 64 KiB: streamed once
         assert response.status_code == 503 and len(vendor_server.received_at(url)) == 1
 
-
-# --- docs -----------------------------------------------------------------------------------
-
-
-def test_the_examples_of_docs_resilience_run(capsys: pytest.CaptureFixture[str]) -> None:
-    import re
-
-    text = (Path(__file__).parent.parent / "docs" / "resilience.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert len(blocks) >= 5
-    import sys
-    import types
-
-    module = types.ModuleType("docs_resilience")  # dataclasses look their module up
-    sys.modules[module.__name__] = module
-    try:
-        for block in blocks:
-            exec(compile(block, "docs/resilience.md", "exec"), module.__dict__)
-    finally:
-        del sys.modules[module.__name__]
-    out = capsys.readouterr().out
-    assert "ConnectFailedError after 3 attempts; cause: ConnectError" in out
-    assert "[True, True, True, True, False]" in out and "open 30" in out
-    assert "edgee https://docs.edgee.ai/api-reference/errors" in out and "[1]" in out
