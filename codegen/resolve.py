@@ -26,7 +26,7 @@ from codegen.naming import (
     reason_phrase,
     status_class_name,
 )
-from codegen.spec import Action, Category, Condition, Envelope, Error, Family, Spec
+from codegen.spec import Action, Category, Condition, Envelope, Error, Family, Spec, conditions
 from codegen.validate import ValidatedSpec
 
 SHARED_CATEGORY_CLASSES: dict[Category, str] = {
@@ -572,7 +572,7 @@ class _ClassBuilder:
                 if error.parent is not None and error.parent not in self.by_name:
                     continue
                 parent = error.parent or (
-                    self.status_classes[error.status] if error.status is not None else default_parent
+                    self.status_classes[error.main_status] if error.main_status is not None else default_parent
                 )
                 parent_ir = self.by_name[parent]
                 category = error.category or Category[parent_ir.category]
@@ -591,8 +591,8 @@ class _ClassBuilder:
                 self.add(
                     self.make(
                         error.name, parent, kind, summary, error, category, policy_key,
-                        status=error.status if error.status is not None else parent_ir.status,
-                        code=error.code or parent_ir.code,
+                        status=error.main_status if error.main_status is not None else parent_ir.status,
+                        code=error.wire_code or parent_ir.code,
                         attributes=tuple(a for a in captures if a.name not in inherited),
                         captures=captures,
                     ),
@@ -680,8 +680,8 @@ def _error_summary(error: Error, vendor: str) -> str:
     what = []
     if error.code is not None:
         what.append(f"code {error.code}")
-    if error.status is not None:
-        what.append(f"HTTP {error.status}")
+    if error.statuses:
+        what.append("HTTP " + "/".join(str(s) for s in error.statuses))
     if not what:
         return f"{vendor} error told apart by its message."
     return f"{vendor} error, {' / '.join(what)}."
@@ -721,7 +721,7 @@ def _match_tables(
     claims: dict[str, list[str]] = {}
     for error in errors:
         code = builder.by_name[error.name].code
-        if code is not None and error.code is not None:
+        if code is not None and error.wire_code is not None:
             claims.setdefault(code, []).append(error.name)
     for code, names in claims.items():
         if code not in by_code:
@@ -795,10 +795,10 @@ def _identifier_part(part: str) -> str:
 
 def _envelope(envelope: Envelope, spec: Spec) -> EnvelopeIR:
     accessor = _Accessor()
-    rejections = [_rejection(accessor.var(c.path), c) for c in envelope.when]
+    rejections = [_rejection(accessor.var(c.path), c) for c in conditions(envelope.when) if c.path is not None]
     condition_steps = tuple(accessor.steps)
     # Past the rejections, values checked to be objects need no second check.
-    accessor.known_dicts |= {accessor.var(c.path) for c in envelope.when if c.is_ == "object"}
+    accessor.known_dicts |= {accessor.var(c.path) for c in conditions(envelope.when) if c.path and c.is_ == "object"}
     accessor.steps = []
 
     def vars_for(paths: list[str]) -> tuple[str, ...]:
@@ -820,7 +820,7 @@ def _envelope(envelope: Envelope, spec: Spec) -> EnvelopeIR:
         name=envelope.name,
         function=_function_name(envelope.name),
         description=envelope.description,
-        recognised_by=" and ".join(_describe(c) for c in envelope.when),
+        recognised_by=" and ".join(_describe(c) for c in conditions(envelope.when)),
         condition_accesses=condition_steps,
         rejections=tuple(rejections),
         field_accesses=tuple(accessor.steps),
