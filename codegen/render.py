@@ -37,6 +37,7 @@ SHARED_TEMPLATES = {
     "_base.py": "package/_base.py.jinja",
     "_retrying.py": "package/_retrying.py.jinja",
     "_runtime.py": "package/_runtime.py.jinja",
+    "_signals.py": "package/_signals.py.jinja",
     "transports.py": "package/transports.py.jinja",
 }
 VENDOR_TEMPLATES = {
