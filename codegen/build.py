@@ -22,7 +22,7 @@ from codegen.format import HEADER_LINES, body_of, content_hash, is_intact, read_
 
 if TYPE_CHECKING:
     from codegen.render import Renderer
-    from codegen.resolve import ModelIR, VendorIR
+    from codegen.model import ModelIR, VendorIR, VendorSummary
     from codegen.validate import ValidatedSpec
 
 SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_retrying.py", "_runtime.py", "_signals.py", "transports.py")
@@ -169,15 +169,6 @@ def _one_spec_per_slug(
         seen[path.stem] = shown
         kept.append((path, shown, raw))
     return kept
-
-
-class VendorSummary(NamedTuple):
-    """What the shared files say about a vendor; kept in its ``__init__.py`` for reuse."""
-
-    slug: str
-    name: str
-    language: str
-    docs_url: str
 
 
 class _VendorJob(NamedTuple):
@@ -379,6 +370,8 @@ def _reusable(
     """A vendor's files from the current output, if they are exactly what a build would write."""
     import json
 
+    from codegen.model import VendorSummary
+
     files = {}
     for name in VENDOR_FILES:
         relative = f"{slug}/{name}"
@@ -550,6 +543,8 @@ def _add_models(result: _VendorResult, source: Callable[[], str]) -> None:
 
 
 def _summary(vendor: VendorIR) -> VendorSummary:
+    from codegen.model import VendorSummary
+
     return VendorSummary(**vendor.summary)
 
 

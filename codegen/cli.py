@@ -66,7 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, rather than at exit
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except SpecErrors as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
@@ -81,6 +85,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # report, never a bare traceback
         print(f"codegen: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell shows for a program that stopped because its reader left."""
+
+
+def _reader_gone() -> int:
+    """Stop quietly once the reader of stdout is gone (``codegen check | head``), as
+    programs killed by SIGPIPE do; what is still buffered goes nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (tests capture it)
+        pass
+    finally:
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 def _config(args: argparse.Namespace) -> Config:

@@ -19,6 +19,10 @@ class SpecError(CodegenError):
         self.column = column
         self.message = message
 
+    def __reduce__(self) -> tuple[type[SpecError], tuple[str, int, int, str]]:
+        # Rebuilt from its four parts when it crosses from a worker process.
+        return (type(self), (self.file, self.line, self.column, self.message))
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.message)
 
@@ -29,6 +33,9 @@ class SpecErrors(CodegenError):
     def __init__(self, errors: list[SpecError]) -> None:
         self.errors = sorted(errors, key=SpecError.sort_key)
         super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __reduce__(self) -> tuple[type[SpecErrors], tuple[list[SpecError]]]:
+        return (type(self), (self.errors,))
 
 
 class UsageError(CodegenError):

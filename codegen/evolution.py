@@ -17,26 +17,16 @@ from codegen.build import validate_specs
 from codegen.config import display
 from codegen.errors import UsageError
 from codegen.config import SPEC_SUFFIXES, spec_files
-from codegen.resolve import ClassIR, PolicyIR, VendorIR, resolve
+from codegen.model import POLICY_FIELDS, ClassIR, PolicyIR, VendorIR
+from codegen.resolve import resolve
 from codegen.validate import ValidatedSpec
 
 # Exit code when breaking changes are found; 0, 1 and 2 mean what they mean elsewhere.
 EXIT_BREAKING = 3
 FORMATS = ("text", "json", "github")
 
-# Policy fields compared, with the words used to report them.
-POLICY_FIELDS = {
-    "action": "action",
-    "max_attempts": "max attempts",
-    "base_delay": "backoff base",
-    "multiplier": "backoff multiplier",
-    "max_delay": "backoff max delay",
-    "jitter": "jitter",
-    "honor_server_delay": "honours server delays",
-    "default_delay": "default delay",
-    "max_server_delay": "max server delay",
-    "rejected_before_processing": "rejected before processing",
-}
+# Policy fields compared, with the words used to report them (retrying turned off is reported apart).
+_COMPARED_POLICY_FIELDS = {f.name: f.label for f in POLICY_FIELDS if f.name not in ("name", "retryable")}
 
 
 @dataclass(frozen=True)
@@ -216,7 +206,7 @@ def _section_position(side: Side, gone: ClassIR) -> tuple[int, int]:
 def _policy_differences(was: PolicyIR, now: PolicyIR) -> list[str]:
     differences = []
     # Delays and attempts mean nothing on a side that does not retry.
-    fields = POLICY_FIELDS if was.retryable and now.retryable else {"action": "action"}
+    fields = _COMPARED_POLICY_FIELDS if was.retryable and now.retryable else {"action": "action"}
     for field, label in fields.items():
         before, after = getattr(was, field), getattr(now, field)
         if before != after:

@@ -10,7 +10,8 @@ import hashlib
 import re
 from typing import NamedTuple
 
-LINE_LENGTH = 88
+from codegen.literals import LINE_LENGTH
+
 HEADER_LINES = 3
 
 _HEADER_LINES = (

@@ -97,6 +97,32 @@ def snake_case(name: str) -> str:
     return "".join(out)
 
 
+SHARED_CATEGORY_CLASSES: dict[Category, str] = {
+    Category.INVALID_REQUEST: "InvalidRequestError",
+    Category.AUTHENTICATION: "AuthenticationError",
+    Category.PERMISSION_DENIED: "PermissionDeniedError",
+    Category.NOT_FOUND: "NotFoundError",
+    Category.CONFLICT: "ConflictError",
+    Category.PAYLOAD_TOO_LARGE: "PayloadTooLargeError",
+    Category.UNSUPPORTED_MEDIA_TYPE: "UnsupportedMediaTypeError",
+    Category.PAYMENT_REQUIRED: "PaymentRequiredError",
+    Category.RATE_LIMITED: "RateLimitedError",
+    Category.QUOTA_EXCEEDED: "QuotaExceededError",
+    Category.INTERNAL: "InternalServerError",
+    Category.UPSTREAM: "UpstreamError",
+    Category.UNAVAILABLE: "ServiceUnavailableError",
+    Category.TIMEOUT: "GatewayTimeoutError",
+    Category.OPERATION_FAILED: "OperationFailedError",
+    Category.UNKNOWN: "UnknownAPIError",
+}
+"""The shared class of each category, which every vendor class of that category subclasses."""
+
+SHARED_RUNTIME_NAMES = frozenset(
+    {"APIError", "Category", "Action", "RetryPolicy", "Headers", *SHARED_CATEGORY_CLASSES.values()}
+)
+"""What the generated package's root exports besides the vendors."""
+
+
 # The category a status takes unless the spec says otherwise.
 STATUS_CATEGORIES: dict[int, Category] = {
     400: Category.INVALID_REQUEST,

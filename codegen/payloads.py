@@ -13,8 +13,8 @@ import warnings
 from pathlib import Path
 from typing import Protocol
 
-from codegen.render import docstring_text
-from codegen.resolve import ModelIR
+from codegen.literals import docstring_text
+from codegen.model import ModelIR
 
 
 class SchemaSource(Protocol):

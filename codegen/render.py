@@ -1,32 +1,39 @@
 """Render stage: resolved vendors are printed through Jinja templates.
 
 Templates only lay out values; every string from a spec reaches generated code through
-the ``py`` filter (a Python literal) or the ``docstring``/``docblock`` filters (escaped
-docstring text), so nothing a spec says can become code.  In the Markdown documents the
-``md`` filter (inline text, safe in a table cell) and ``mdurl`` (a link target) do the same.
+the filters of ``codegen.literals``: ``py`` (a Python literal) or ``docstring``/``docblock``
+(escaped docstring text), so nothing a spec says can become code.  In the Markdown
+documents the ``md`` filter (inline text, safe in a table cell) and ``mdurl`` (a link
+target) do the same.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
-from urllib.parse import quote
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codegen.config import template_dirs
-from codegen.format import LINE_LENGTH
-from codegen.resolve import SHARED_CATEGORY_CLASSES, VendorIR
+from codegen.literals import (
+    assignment,
+    call_statement,
+    class_header,
+    docstring_block,
+    docstring_text,
+    json_comment,
+    markdown_text,
+    markdown_url,
+    python_literal,
+)
+from codegen.model import POLICY_FIELDS, VendorIR, VendorSummary
+from codegen.naming import SHARED_CATEGORY_CLASSES
 from codegen.spec import Action, Category
 
 if TYPE_CHECKING:
     import jinja2
     import jinja2.bccache
-
-    from codegen.build import VendorSummary
 
 MESSAGE_LIMIT = 8192
 MATCH_LIMIT = 4096
@@ -80,34 +87,6 @@ ACTION_DOCS: dict[Action, str] = {
     Action.WAIT_FOR_QUOTA: "Wait until the quota resets, or raise the plan's limits.",
     Action.CONTACT_SUPPORT: "Contact the vendor's support, with the request id.",
 }
-
-
-@dataclass(frozen=True)
-class FieldView:
-    name: str
-    annotation: str
-    doc: str | None = None
-
-
-POLICY_FIELDS = [
-    FieldView("name", "str"),
-    FieldView("retryable", "bool", "Sending the same request again may succeed."),
-    FieldView("action", "Action"),
-    FieldView("max_attempts", "int", "Attempts in all, the first one included."),
-    FieldView("base_delay", "float"),
-    FieldView("multiplier", "float"),
-    FieldView("max_delay", "float", "Upper bound of one backoff delay, before jitter."),
-    FieldView("jitter", "str", "``full``: uniform in [0, delay]; ``equal``: in [delay/2, delay]; ``none``."),
-    FieldView("honor_server_delay", "bool"),
-    FieldView("default_delay", "float | None", "The documented delay when the server gives none."),
-    FieldView("max_server_delay", "float", "A server delay above this gets no retry, never a longer sleep."),
-    FieldView(
-        "rejected_before_processing",
-        "bool",
-        "The server refused the request before acting on it: safe to send again even if not idempotent.",
-    ),
-]
-"""The fields of the generated ``RetryPolicy``, in the order of its constructor."""
 
 
 @dataclass(frozen=True)
@@ -243,135 +222,3 @@ def _template_cache() -> jinja2.BytecodeCache | None:
     version = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
     folder = cache_folder(f"templates-{version}")
     return None if folder is None else Cache(str(folder))
-
-
-def python_literal(value: Any) -> str:
-    """A Python literal for a value from a spec: repr() escapes everything that matters."""
-    if isinstance(value, str):
-        return string_literal(value)
-    if value is None or isinstance(value, (bool, int)):
-        return repr(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"no literal for non-finite float {value!r}")
-        return repr(value)
-    if isinstance(value, tuple):
-        inner = ", ".join(python_literal(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    raise TypeError(f"no literal filter for {type(value).__name__}")
-
-
-def json_comment(value: Any) -> str:
-    """A value as JSON on one line, safe in a ``#`` comment: control characters are escaped."""
-    return json.dumps(value, ensure_ascii=True, sort_keys=True)
-
-
-def assignment(name: str, value: Any, indent: int) -> str:
-    """``name = <literal>``, wrapped in parentheses where black would wrap it."""
-    literal = python_literal(value)
-    if indent + len(name) + 3 + len(literal) <= LINE_LENGTH:
-        return f"{name} = {literal}"
-    if indent + 4 + len(literal) <= LINE_LENGTH:
-        pad = " " * indent
-        return f"{name} = (\n{pad}    {literal}\n{pad})"
-    return f"{name} = {literal}"  # too long either way: black leaves it whole
-
-
-def class_header(name: str, bases: tuple[str, ...]) -> str:
-    """A top-level ``class name(bases):`` line, split where black would split it."""
-    joined = ", ".join(bases)
-    if len(f"class {name}({joined}):") <= LINE_LENGTH:
-        return f"class {name}({joined}):"
-    if 4 + len(joined) <= LINE_LENGTH:
-        return f"class {name}(\n    {joined}\n):"
-    return f"class {name}(\n" + "".join(f"    {base},\n" for base in bases) + "):"
-
-
-def call_statement(function: str, arguments: tuple[str, ...], indent: int) -> str:
-    """A ``function(arguments)`` statement, split where black would split it."""
-    joined = ", ".join(arguments)
-    pad = " " * indent
-    if indent + len(f"{function}({joined})") <= LINE_LENGTH:
-        return f"{function}({joined})"
-    if indent + 4 + len(joined) <= LINE_LENGTH:
-        return f"{function}(\n{pad}    {joined}\n{pad})"
-    return f"{function}(\n" + "".join(f"{pad}    {a},\n" for a in arguments) + f"{pad})"
-
-
-def string_literal(value: str) -> str:
-    """repr() of a string, quoted as black quotes it, so that black has nothing to change.
-
-    Black prefers double quotes unless they need more backslashes than single ones.
-    """
-    text = repr(value)
-    if text[0] == '"':
-        return text
-    body = text[1:-1]
-    swapped = body.replace("\\'", "'").replace('"', '\\"')
-    if swapped.count("\\") > body.count("\\"):
-        return text
-    return f'"{swapped}"'
-
-
-def docstring_text(value: Any) -> str:
-    """Text that may sit inside a triple-quoted docstring, on one line, as it reads."""
-    text = str(value)
-    out = []
-    for index, ch in enumerate(text):
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"' and text[index + 1 : index + 2] in ('"', ""):
-            # Only a quote that could close the docstring needs its backslash.
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif not ch.isprintable():
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def docstring_block(lines: tuple[str, ...], indent: int) -> str:
-    """Docstring lines laid out for a body indented by ``indent`` spaces."""
-    pad = " " * indent
-    escaped = [docstring_text(line) for line in lines]
-    if len(escaped) == 1:
-        return escaped[0]
-    body = "\n".join(pad + line if line else "" for line in escaped[1:])
-    return f"{escaped[0]}\n{body}\n{pad}"
-
-
-# Characters that Markdown or an HTML renderer would read as markup, and what stands for them.
-_MARKDOWN_ESCAPES = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    "\\": "\\\\",
-    "|": "\\|",
-    **{ch: "\\" + ch for ch in "`*_[]~"},
-}
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def markdown_text(value: Any) -> str:
-    """Spec text as inline Markdown that reads as written, also inside a table cell."""
-    out = []
-    for line in _LINE_BREAK.split(str(value)):
-        escaped = []
-        for ch in line:
-            if ch in _MARKDOWN_ESCAPES:
-                escaped.append(_MARKDOWN_ESCAPES[ch])
-            elif not ch.isprintable() and ch != " ":
-                escaped.append(f"&#x{ord(ch):x};")
-            else:
-                escaped.append(ch)
-        out.append("".join(escaped))
-    # A line break must not end a table row or start a block (heading, list, quote).
-    return "<br>".join(out)
-
-
-def markdown_url(value: Any) -> str:
-    """A URL from a spec as a Markdown link target: nothing in it can close the link."""
-    return quote(str(value), safe=":/?#[]@!$&'*+,;=%~-._")

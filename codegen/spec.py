@@ -436,6 +436,9 @@ class RetryDirective(Strict):
     """A header whose value, true or false (any case), overrides the table's verdict."""
 
     header: HeaderName
+    policy: Annotated[str, Field(pattern=POLICY_NAME)] | None = None
+    """The retry policy when the server asks to retry an error the table would not
+    retry; the first directive naming one sets it for all (default: the server family's)."""
 
 
 ResetFormat = Literal["seconds", "epoch_seconds", "rfc3339", "duration", "http_date"]

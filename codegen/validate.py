@@ -21,6 +21,7 @@ from typing import Any
 from codegen import regex_safety
 from codegen.errors import SpecError
 from codegen.load import DataPath, LoadedSpec
+from codegen.naming import SHARED_RUNTIME_NAMES
 from codegen.spec import TOP_LEVEL, Condition, Error, Spec
 
 # Attributes every generated error already has; a pattern group may not take these names.
@@ -33,18 +34,8 @@ RESERVED_ATTRIBUTES = frozenset(
     }
 )
 
-# Names the shared runtime exports; a vendor class may not shadow them.
-SHARED_NAMES = frozenset(
-    {
-        "APIError", "Category", "Action", "RetryPolicy", "Headers",
-        "InvalidRequestError", "AuthenticationError", "PermissionDeniedError",
-        "NotFoundError", "ConflictError", "PayloadTooLargeError",
-        "UnsupportedMediaTypeError", "PaymentRequiredError", "RateLimitedError",
-        "QuotaExceededError", "InternalServerError", "UpstreamError",
-        "ServiceUnavailableError", "GatewayTimeoutError", "OperationFailedError",
-        "UnknownAPIError", "Any", "ClassVar", "Mapping",
-    }
-)
+# Names the shared runtime exports, and those the generated modules import; a vendor class may not shadow them.
+SHARED_NAMES = SHARED_RUNTIME_NAMES | {"Any", "ClassVar", "Mapping"}
 
 
 @dataclass(frozen=True)
@@ -707,6 +698,22 @@ def _signal_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
         if folded in seen:
             yield loaded.error(path, f"header '{directive.header}' is already a retry directive at {_where(loaded, seen[folded])}; remove one")
         seen.setdefault(folded, path)
+    named = [(i, d.policy) for i, d in enumerate(spec.retry_directives) if d.policy is not None]
+    if spec.retry_directives:
+        directed = named[0][1] if named else spec.families.server.retry
+        policy = spec.retry_policies.get(directed)
+        where: DataPath = ("retry_directives", str(named[0][0]), "policy") if named else ("retry_directives",)
+        if policy is None:
+            if named:
+                hint = _did_you_mean(directed, list(spec.retry_policies)) or _defined(list(spec.retry_policies))
+                yield loaded.error(where, f"retry policy '{directed}' is not defined under retry_policies{hint}")
+        elif not policy.retryable:
+            what = f"retry policy '{directed}'" if named else f"the server family's retry policy '{directed}'"
+            yield loaded.error(
+                where,
+                f"{what} does not retry, yet it is what a server asking to retry would get;"
+                " name a retryable policy with policy: on a directive",
+            )
     resources: dict[str, DataPath] = {}
     ietf: DataPath | None = None
     for index, source in enumerate(spec.rate_limits):
