@@ -502,9 +502,13 @@ def _compile_vendor(job: _VendorJob) -> _VendorResult:
     except SpecError as exc:
         return _VendorResult(problems=[exc])
     renderer = _renderer(job.templates, job.package)
+    rendered = renderer.vendor(vendor)
+    problems = _example_problems(validated, vendor, rendered, renderer)
+    if problems:
+        return _VendorResult(problems=problems)
     origin = (vendor.spec_path, "spec", vendor.spec_sha256)
     result = _VendorResult(slug=vendor.slug, summary=_summary(vendor))
-    for name, source in renderer.vendor(vendor).items():
+    for name, source in rendered.items():
         relative = f"{vendor.slug}/{name}"
         result.files[relative] = _emit(relative, source, *origin, job.fingerprint)
     models = f"{vendor.slug}/models.py"
@@ -519,6 +523,21 @@ def _compile_vendor(job: _VendorJob) -> _VendorResult:
         result.schemas = _SchemaPlaces.of(validated)
     result.seconds = time.perf_counter() - started
     return result
+
+
+_shared_for_examples: dict[int, dict[str, str]] = {}
+
+
+def _example_problems(
+    validated: ValidatedSpec, vendor: VendorIR, rendered: dict[str, str], renderer: Renderer
+) -> list[SpecError]:
+    """Each example response run through the rendered parser (see ``codegen.examples``)."""
+    from codegen.examples import SHARED_MODULES, check_examples
+
+    shared = _shared_for_examples.get(id(renderer))
+    if shared is None:
+        shared = _shared_for_examples[id(renderer)] = renderer.shared(list(SHARED_MODULES), None)
+    return check_examples(validated, vendor, rendered, shared)
 
 
 def _models_source(models_job: _ModelsJob) -> str:

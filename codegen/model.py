@@ -353,6 +353,11 @@ class VendorIR:
         return sorted(names, key=lambda n: (n[0].islower(), n))
 
     @property
+    def aliases(self) -> list[tuple[str, str]]:
+        """Former class name -> the class it became."""
+        return sorted((alias, c.name) for c in self.classes for alias in c.aliases)
+
+    @property
     def signals(self) -> bool:
         """Whether responses carry retry directives or rate limits to read."""
         return bool(self.rate_limit_table or self.ietf_rate_limits or self.directives)
