@@ -42,3 +42,7 @@ class UsageError(CodegenError):
     """A wrong command line or configuration."""
 
     exit_code = 2
+
+
+class Terminated(BaseException):
+    """Raised in the build's process when it receives SIGTERM, so that it unwinds as on SIGINT."""

@@ -44,6 +44,7 @@ from codegen.naming import (
 )
 from codegen.policies import resolve_policy
 from codegen.reference import reference_rows
+from codegen.resolve_streams import resolve_streams
 from codegen.spec import Error, Spec
 from codegen.validate import ValidatedSpec, error_sections
 
@@ -124,6 +125,7 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         converter_imports=sorted(converters - {"_text"}),
         uses_text_converter="_text" in converters,
         reference=reference_rows(spec, builder.ordered, policies),
+        streams=resolve_streams(spec),
     )
     return vendor
 

@@ -404,7 +404,44 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
                     "an operation failure needs a code",
                 )
 
+    yield from _stream_problems(loaded, spec, envelopes)
     yield from _group_problems(loaded, spec)
+
+
+def _stream_problems(loaded: LoadedSpec, spec: Spec, envelopes: list[str]) -> Iterator[SpecError]:
+    streams = spec.streams
+    if streams is None:
+        return
+    lines = streams.framing == "ndjson"
+    whens: list[tuple[DataPath, Any]] = [(("streams", "errors", str(i), "when"), r.when) for i, r in enumerate(streams.errors)]
+    if streams.content is not None:
+        whens.append((("streams", "content", "when"), streams.content.when))
+    for where, when in whens:
+        for at, condition in _condition_paths(where, when):
+            if condition.path is None:
+                yield loaded.error(
+                    at, "a stream condition tests the event's data: give a path with is, equals or not_equals"
+                )
+    for index, rule in enumerate(streams.errors):
+        path = ("streams", "errors", str(index))
+        if rule.envelope not in envelopes:
+            hint = _did_you_mean(rule.envelope, envelopes) or _defined(envelopes)
+            yield loaded.error((*path, "envelope"), f"envelope '{rule.envelope}' is not defined under envelopes{hint}")
+        if lines and rule.event is not None:
+            yield loaded.error(
+                (*path, "event"),
+                "ndjson streams have no event types; recognise error lines by 'when', a condition on the data",
+            )
+    if lines and streams.content is not None and streams.content.events is not None:
+        yield loaded.error(
+            ("streams", "content", "events"),
+            "ndjson streams have no event types; say which lines are content by 'when', a condition on the data",
+        )
+    if lines and streams.resume is not None and streams.resume.last_event_id:
+        yield loaded.error(
+            ("streams", "resume", "last_event_id"),
+            "Last-Event-ID belongs to Server-Sent Events; an ndjson stream resumes by 'cursor'",
+        )
 
 
 def _generated_name_problems(loaded: LoadedSpec, spec: Spec, class_names: set[str]) -> Iterator[SpecError]:
@@ -578,7 +615,7 @@ def _error_problems(
 
     groups: set[str] = set()
     for index, pattern in enumerate(error.patterns):
-        pattern_path = (*path, "patterns", str(index))
+        pattern_path = pattern_source(path, error, index)
         compiled = re.compile(pattern)
         problem = regex_safety.backtracking_problem(pattern)
         if problem is not None:
@@ -604,6 +641,14 @@ def _error_problems(
                 f"attribute '{attribute}' is not a named group of any pattern; add (?P<{attribute}>...) to a pattern or remove it",
                 key=True,
             )
+
+
+def pattern_source(path: DataPath, error: Error, index: int) -> DataPath:
+    """Where the ``index``-th pattern of an error is written: under patterns, or as a template."""
+    written = len(error.patterns) - len(error.templates)
+    if index < written:
+        return (*path, "patterns", str(index))
+    return (*path, "templates", str(index - written))
 
 
 def _group_types(error: Error) -> dict[str, str]:
@@ -788,23 +833,64 @@ def _effective_code(error: Error, by_name: dict[str, Error]) -> str | None:
 
 
 def _shadowing(loaded: LoadedSpec, section: DataPath, members: list[tuple[int, Error]]) -> Iterator[SpecError]:
-    earlier: list[tuple[str, Error]] = []
-    for index, error in members:
+    """Patterns that an earlier one always wins over, tried only among patterns proven fast.
+
+    Nothing is matched with a pattern the backtracking check rejects (that is reported on
+    its own). Earlier patterns are indexed by the text an anchored pattern must start
+    with, so each sample is tried only against the patterns that could match it.
+    """
+    index = _PrefixIndex()
+    for position, error in members:
         if error.when is not None:
             continue  # its conditions may tell it apart from an earlier pattern
         for pattern_index, pattern in enumerate(error.patterns):
-            probes = regex_safety.witnesses(pattern) + [
-                m for m in _example_messages(error) if re.search(pattern, m)
-            ]
-            for previous, owner in earlier:
-                if previous == pattern or (probes and all(re.search(previous, p) for p in probes)):
-                    yield loaded.error(
-                        (*section, str(index), "patterns", str(pattern_index)),
-                        f"pattern can never match: the earlier pattern {previous!r} of '{owner.name}' matches first;"
-                        " put the more specific pattern first, or make them distinct",
-                    )
-                    break
-        earlier.extend((p, error) for p in error.patterns)
+            if regex_safety.backtracking_problem(pattern) is not None:
+                continue
+            compiled = re.compile(pattern)
+            probes = regex_safety.witnesses(pattern) + [m for m in _example_messages(error) if compiled.search(m)]
+            if probes or pattern in index.patterns:
+                for previous, owner in index.candidates(probes[0] if probes else None):
+                    if previous.pattern == pattern or all(previous.search(p) for p in probes):
+                        yield loaded.error(
+                            (*section, str(position), *pattern_source((), error, pattern_index)),
+                            f"pattern can never match: the earlier pattern {previous.pattern!r} of '{owner.name}' matches first;"
+                            " put the more specific pattern first, or make them distinct",
+                        )
+                        break
+            index.add(compiled, error)
+
+
+class _PrefixIndex:
+    """Compiled patterns, found by the literal text that an anchored one must start with."""
+
+    def __init__(self) -> None:
+        self.order: list[tuple[re.Pattern[str], Error]] = []
+        self.by_prefix: dict[str, list[int]] = {}
+        self.anywhere: list[int] = []
+        self.patterns: set[str] = set()
+
+    def add(self, compiled: re.Pattern[str], owner: Error) -> None:
+        self.order.append((compiled, owner))
+        self.patterns.add(compiled.pattern)
+        prefix = regex_safety.anchored_prefix(compiled.pattern)[:MAX_PREFIX]
+        if prefix:
+            self.by_prefix.setdefault(prefix, []).append(len(self.order) - 1)
+        else:
+            self.anywhere.append(len(self.order) - 1)
+
+    def candidates(self, probe: str | None) -> Iterator[tuple[re.Pattern[str], Error]]:
+        """The patterns that may match ``probe`` (any, for None), in the order they were added."""
+        if probe is None:
+            yield from self.order
+            return
+        found = list(self.anywhere)
+        for end in range(1, min(len(probe), MAX_PREFIX) + 1):
+            found += self.by_prefix.get(probe[:end], ())
+        for position in sorted(found):
+            yield self.order[position]
+
+
+MAX_PREFIX = 40  # literal prefixes are indexed up to this length
 
 
 def _example_messages(error: Error) -> list[str]:

@@ -26,7 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from codegen.build import compile_specs  # noqa: E402
 from codegen.config import Config  # noqa: E402
-from codegen.write import apply, locked, plan_changes, scan  # noqa: E402
+from codegen.freshness import compiler_fingerprint, record_of, save_record  # noqa: E402
+from codegen.layout import locked  # noqa: E402
+from codegen.write import apply, plan_changes, scan  # noqa: E402
 
 
 def feature_dirs() -> list[Path]:
@@ -52,6 +54,7 @@ def build(specs: Path, output: Path) -> dict[str, str]:
         changes = plan_changes(output, plan.files, scan(output), force=True)
         if changes.changed:
             apply(output, plan.files, changes)
+        save_record(output, record_of(output, compiler_fingerprint(config), plan.specs, plan.files))
     return plan.files
 
 
