@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from codegen.regex_safety import MAX_GROUP_DEPTH, group_depth, template_pattern
+from codegen.regex_safety import MAX_GROUP_DEPTH, compiled_pattern, group_depth, template_pattern
 
 SPEC_VERSION = 1
 
@@ -369,7 +369,7 @@ def _compiles(pattern: str) -> str:
     if depth > MAX_GROUP_DEPTH:
         raise rule(f"groups nest {depth} deep; a pattern may nest them at most {MAX_GROUP_DEPTH} deep")
     try:
-        re.compile(pattern)
+        compiled_pattern(pattern)
     except re.error as exc:
         near = f" near {pattern[exc.pos:exc.pos + 20]!r}" if exc.pos is not None else ""
         raise rule(f"invalid regular expression: {exc.msg} at position {exc.pos}{near}") from None

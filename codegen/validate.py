@@ -356,12 +356,14 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     from codegen.naming import derived_class_names
 
     names: dict[str, DataPath] = {}
+    folded_names: dict[str, str] = {}  # lower case -> the name first given
     for name, path in derived_class_names(spec):
-        yield from _name_problems(loaded, names, name, path)
+        yield from _name_problems(loaded, names, folded_names, name, path)
     for section, errors in error_sections(spec):
         for index, error in enumerate(errors):
             for alias_index, alias in enumerate(error.aliases):
-                yield from _name_problems(loaded, names, alias, (*section, str(index), "aliases", str(alias_index)))
+                alias_path = (*section, str(index), "aliases", str(alias_index))
+                yield from _name_problems(loaded, names, folded_names, alias, alias_path)
     yield from _generated_name_problems(loaded, spec, set(names))
 
     for section, errors in error_sections(spec):
@@ -538,7 +540,7 @@ def error_sections(spec: Spec) -> Iterator[tuple[DataPath, list[Error]]]:
 
 
 def _name_problems(
-    loaded: LoadedSpec, names: dict[str, DataPath], name: str, path: DataPath
+    loaded: LoadedSpec, names: dict[str, DataPath], folded_names: dict[str, str], name: str, path: DataPath
 ) -> Iterator[SpecError]:
     folded = name.lower()
     if name in SHARED_NAMES:
@@ -547,18 +549,19 @@ def _name_problems(
         yield loaded.error(path, f"class name '{name}' would shadow the Python builtin of that name; choose another name")
     elif keyword.iskeyword(name):
         yield loaded.error(path, f"class name '{name}' is a Python keyword")
-    for other, other_path in names.items():
-        if other == name:
-            yield loaded.error(path, f"class name '{name}' is already used at {_where(loaded, other_path)}; rename one of them")
-            return
-        if other.lower() == folded:
-            yield loaded.error(
-                path,
-                f"class name '{name}' differs only in case from '{other}' at {_where(loaded, other_path)};"
-                " the two would clash on case-insensitive file systems and in snake_case; rename one of them",
-            )
-            return
+    if name in names:
+        yield loaded.error(path, f"class name '{name}' is already used at {_where(loaded, names[name])}; rename one of them")
+        return
+    other = folded_names.get(folded)
+    if other is not None:
+        yield loaded.error(
+            path,
+            f"class name '{name}' differs only in case from '{other}' at {_where(loaded, names[other])};"
+            " the two would clash on case-insensitive file systems and in snake_case; rename one of them",
+        )
+        return
     names[name] = path
+    folded_names[folded] = name
 
 
 def _where(loaded: LoadedSpec, path: DataPath) -> str:
@@ -616,7 +619,7 @@ def _error_problems(
     groups: set[str] = set()
     for index, pattern in enumerate(error.patterns):
         pattern_path = pattern_source(path, error, index)
-        compiled = re.compile(pattern)
+        compiled = regex_safety.compiled_pattern(pattern)
         problem = regex_safety.backtracking_problem(pattern)
         if problem is not None:
             yield loaded.error(pattern_path, f"pattern is prone to catastrophic backtracking: {problem}")
@@ -655,7 +658,7 @@ def _group_types(error: Error) -> dict[str, str]:
     return {
         group: error.attributes.get(group, "str")
         for pattern in error.patterns
-        for group in re.compile(pattern).groupindex
+        for group in regex_safety.compiled_pattern(pattern).groupindex
     }
 
 
@@ -836,17 +839,17 @@ def _shadowing(loaded: LoadedSpec, section: DataPath, members: list[tuple[int, E
     """Patterns that an earlier one always wins over, tried only among patterns proven fast.
 
     Nothing is matched with a pattern the backtracking check rejects (that is reported on
-    its own). Earlier patterns are indexed by the text an anchored pattern must start
-    with, so each sample is tried only against the patterns that could match it.
+    its own). Earlier patterns are indexed by literal text each of their matches holds,
+    so each sample is tried only against the patterns that could match it.
     """
-    index = _PrefixIndex()
+    index = _LiteralIndex()
     for position, error in members:
         if error.when is not None:
             continue  # its conditions may tell it apart from an earlier pattern
         for pattern_index, pattern in enumerate(error.patterns):
             if regex_safety.backtracking_problem(pattern) is not None:
                 continue
-            compiled = re.compile(pattern)
+            compiled = regex_safety.compiled_pattern(pattern)
             probes = regex_safety.witnesses(pattern) + [m for m in _example_messages(error) if compiled.search(m)]
             if probes or pattern in index.patterns:
                 for previous, owner in index.candidates(probes[0] if probes else None):
@@ -860,21 +863,21 @@ def _shadowing(loaded: LoadedSpec, section: DataPath, members: list[tuple[int, E
             index.add(compiled, error)
 
 
-class _PrefixIndex:
-    """Compiled patterns, found by the literal text that an anchored one must start with."""
+class _LiteralIndex:
+    """Compiled patterns, grouped by the longest literal text each of their matches holds."""
 
     def __init__(self) -> None:
         self.order: list[tuple[re.Pattern[str], Error]] = []
-        self.by_prefix: dict[str, list[int]] = {}
+        self.by_literal: dict[str, list[int]] = {}
         self.anywhere: list[int] = []
         self.patterns: set[str] = set()
 
     def add(self, compiled: re.Pattern[str], owner: Error) -> None:
         self.order.append((compiled, owner))
         self.patterns.add(compiled.pattern)
-        prefix = regex_safety.anchored_prefix(compiled.pattern)[:MAX_PREFIX]
-        if prefix:
-            self.by_prefix.setdefault(prefix, []).append(len(self.order) - 1)
+        literal = regex_safety.required_literal(compiled.pattern)
+        if literal:
+            self.by_literal.setdefault(literal, []).append(len(self.order) - 1)
         else:
             self.anywhere.append(len(self.order) - 1)
 
@@ -884,13 +887,11 @@ class _PrefixIndex:
             yield from self.order
             return
         found = list(self.anywhere)
-        for end in range(1, min(len(probe), MAX_PREFIX) + 1):
-            found += self.by_prefix.get(probe[:end], ())
+        for literal, positions in self.by_literal.items():  # a substring test each: fast in C
+            if literal in probe:
+                found += positions
         for position in sorted(found):
             yield self.order[position]
-
-
-MAX_PREFIX = 40  # literal prefixes are indexed up to this length
 
 
 def _example_messages(error: Error) -> list[str]:

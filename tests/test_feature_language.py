@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
+from features_support import vendor
 from goldens import FEATURES, run_cli
-from test_features import vendor
 from vendor_server import Reply, VendorServer
 
 hub = vendor("language", "hub")
