@@ -13,7 +13,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("load", ("load", "yaml_fast")),
     ("validate", ("spec", "regex_safety", "limits", "naming", "validate", "inputs")),
     ("resolve", ("literals", "model", "class_tree", "envelopes", "policies", "reference", "resilience", "resolve")),
-    ("render", ("render", "payload_models")),
+    ("render", ("render", "payload_models", "examples")),
     ("format", ("format",)),
     ("write", ("write",)),
     ("compile", ("freshness", "payload_jobs", "jobs", "workers")),
