@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from codegen import __version__
 from codegen.cache import ModelsCache
@@ -28,12 +29,11 @@ from codegen.freshness import (
     unexpected_entries,
 )
 from codegen.inputs import one_spec_per_slug, spec_sources, validate_specs
-from codegen.jobs import SHARED_ORIGIN, JobResult, SharedJob, VendorJob, emit, renderer_for, reusable_vendor
 from codegen.layout import SHARED_FILES, expected_paths, locked, stale_staging
 from codegen.report import BuildReport, CheckReport, ValidateReport
-from codegen.workers import compile_all
 
-from codegen.model import VendorSummary
+if TYPE_CHECKING:  # imported where a build compiles: a no-op build imports no compiler stage
+    from codegen.model import VendorSummary
 
 SPEC_CHANGES_WAITED = 3
 """Compiles a build tries while its specs keep changing under it, before giving up."""
@@ -196,6 +196,9 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
     were made from its spec's current bytes is reused without compiling, and an
     unchanged ``models.py`` skips datamodel-code-generator.
     """
+    from codegen.jobs import SHARED_ORIGIN, JobResult, SharedJob, VendorJob, emit, renderer_for, reusable_vendor
+    from codegen.workers import compile_all
+
     started = time.perf_counter()
     existing = existing or {}
     plan = Plan()

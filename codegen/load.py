@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from codegen.errors import SpecError
+from codegen.yaml_fast import MAX_NUMBER_DIGITS
 
 MAX_SPEC_BYTES = 5 * 1024 * 1024
 # Limits on the loaded data: YAML aliases can make a small file expand without bound.
 MAX_DEPTH = 64
 MAX_VALUES = 250_000
 MAX_EXPANDED_CHARS = 8 * 1024 * 1024  # characters of every scalar, each alias counted again
-MAX_NUMBER_DIGITS = 100
 
 # A path into the loaded data; list indices are written as strings too.
 DataPath = tuple[str, ...]
@@ -79,7 +79,7 @@ def parse_spec_bytes(raw: bytes, path: Path, display_path: str) -> LoadedSpec:
     from codegen import yaml_fast
 
     try:
-        fast = yaml_fast.parse(text, MAX_NUMBER_DIGITS)
+        fast = yaml_fast.parse(text)
     except yaml_fast.Rejected as exc:
         raise fail(exc.line, exc.column, exc.message) from None
     if fast is not None and isinstance(fast[0], dict):

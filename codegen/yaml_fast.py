@@ -17,6 +17,9 @@ from typing import Any
 DataPath = tuple[str, ...]
 Mark = tuple[int, int]  # 1-based line and column
 
+MAX_NUMBER_DIGITS = 100
+"""Digits a number in a spec may have (Python refuses to convert much longer ones)."""
+
 _PLAIN = "plain"
 _QUOTED = "quoted"
 _COLLECTION = "collection"
@@ -114,12 +117,8 @@ def events(text: str) -> Iterator[Any] | None:
     return generate()
 
 
-def parse(text: str, max_digits: int) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] | None:
-    """The document's plain data, value positions and key positions; None when unsure.
-
-    Raises Rejected for what it can locate itself: a key given once as a number and once
-    as text, an integer of more than ``max_digits`` digits.
-    """
+def parse(text: str) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] | None:
+    """The document's plain data, value positions and key positions; None when unsure."""
     try:
         import yaml
         from yaml._yaml import CParser  # what yaml.cyaml builds its loaders on
@@ -137,6 +136,8 @@ def parse(text: str, max_digits: int) -> tuple[Any, dict[DataPath, Mark], dict[D
             if kind is yaml.ScalarNode:
                 return _PLAIN if implicit[0] else _QUOTED
             return _COLLECTION
+
+    max_digits = MAX_NUMBER_DIGITS
 
     composer = Composer(text)
     try:
