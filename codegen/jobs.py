@@ -146,7 +146,8 @@ def _example_problems(
 
     shared = _shared_for_examples.get(id(renderer))
     if shared is None:
-        shared = _shared_for_examples[id(renderer)] = renderer.shared(list(SHARED_MODULES), None)
+        # No summaries yet (the vendors compile in parallel): a template that lists them lists none.
+        shared = _shared_for_examples[id(renderer)] = renderer.shared(list(SHARED_MODULES), [])
     return check_examples(validated, vendor, rendered, shared)
 
 
