@@ -71,9 +71,8 @@ def test_no_module_imports_a_later_stage(name: str) -> None:
     assert later == [], f"{name} ({STAGES[own][0]}) imports later stages: {later}"
 
 
-# Cycles closed by an import inside a function, to be untangled (each marks its whole stage).
+# A cycle closed by an import inside a function, to be untangled (it marks its whole stage).
 KNOWN_CYCLES = {
-    "load": "load <-> yaml_fast: yaml_fast reads a limit from load, which imports yaml_fast",
     "commands": "openapi_import <-> openapi_import.resync: the package imports resync in a function",
 }
 
