@@ -14,6 +14,7 @@ import yaml
 from codegen.cli import main
 from codegen.errors import CodegenError, UsageError
 from codegen.openapi_import import GONE, MARKER, import_openapi
+from goldens import load_package
 
 SAMPLES = Path(__file__).resolve().parent / "openapi_samples"
 # sample file -> slug
@@ -36,9 +37,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         import_openapi(SAMPLES / sample, slug, specs)
     assert main(["validate", "-q", "--specs", str(specs)]) == 0
     assert main(["build", "-q", "--allow-outside", "--specs", str(specs), "--output", str(root / "oa_built")]) == 0
-    sys.path.insert(0, str(root))
+    load_package(root, "oa_built")
     yield root
-    sys.path.remove(str(root))
     for name in [m for m in sys.modules if m == "oa_built" or m.startswith("oa_built.")]:
         del sys.modules[name]
 

@@ -431,20 +431,16 @@ def test_a_rebuild_that_reuses_an_unchanged_spec_keeps_its_streams_module(tmp_pa
 def test_the_catalogs_anthropic_spec_reads_its_streams(tmp_path: Any, server: Server) -> None:
     """The curated Anthropic spec: an in-stream overloaded_error is its HTTP 529 class."""
     import shutil
-    import sys
 
-    from goldens import ROOT, run_cli
+    from goldens import ROOT, load_package, run_cli
 
     (tmp_path / "specs").mkdir()
     shutil.copyfile(ROOT / "codegen" / "catalog" / "anthropic.yaml", tmp_path / "specs" / "anthropic.yaml")
     code, _, err = run_cli(tmp_path, "build", "--specs", "specs", "--output", "catalog_streams")
     assert code == 0, err
-    sys.path.insert(0, str(tmp_path))
-    try:
-        anthropic = importlib.import_module("catalog_streams.anthropic")
-        streams = importlib.import_module("catalog_streams.anthropic.streams")
-    finally:
-        sys.path.remove(str(tmp_path))
+    load_package(tmp_path, "catalog_streams")
+    anthropic = importlib.import_module("catalog_streams.anthropic")
+    streams = importlib.import_module("catalog_streams.anthropic.streams")
     with httpx.Client(timeout=10) as client:
         with client.stream("GET", server.url + "/error-before-content") as response:
             with pytest.raises(anthropic.OverloadedError) as raised:
