@@ -155,3 +155,45 @@ def test_a_full_disk_is_a_clear_error_and_keeps_the_old_output(tmp_path: Path) -
     assert "No space left on device; the output is left as it was" in done.stderr, done.stderr
     assert "internal error" not in done.stderr
     assert after == before
+
+
+def without_file_permission_override(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as root without the capabilities that bypass file modes, so modes apply."""
+    drop = "-dac_override,-dac_read_search"
+    return subprocess.run(
+        ["setpriv", f"--bounding-set={drop}", f"--inh-caps={drop}", sys.executable, "-m", "codegen", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
+    )
+
+
+needs_setpriv = pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv to drop the override"
+)
+
+
+@needs_setpriv
+def test_an_unreadable_spec_is_reported_where_it_is(tmp_path: Path) -> None:
+    project = project_with_output(tmp_path)
+    (project / "specs" / "acme.yaml").chmod(0)
+    done = without_file_permission_override(project, "validate", "--specs", "specs")
+    assert (done.returncode, done.stderr.splitlines()[0]) == (1, "specs/acme.yaml:1:1: cannot read the file: Permission denied")
+
+
+@needs_setpriv
+def test_an_output_folder_without_write_permission_is_a_clear_error(tmp_path: Path) -> None:
+    project = project_with_output(tmp_path)
+    assert without_file_permission_override(project, "build", "--specs", "specs", "--output", "out/generated").returncode == 0
+    before = tree(project / "out")
+    (project / "specs" / "acme.yaml").write_text(BASELINE.replace("title: Invalid field", "title: Invalid fields"))
+    (project / "out").chmod(0o555)
+    try:
+        done = without_file_permission_override(project, "build", "--specs", "specs", "--output", "out/generated")
+    finally:
+        (project / "out").chmod(0o755)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("codegen: cannot write out/generated: Permission denied"), done.stderr
+    assert tree(project / "out") == before

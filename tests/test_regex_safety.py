@@ -58,6 +58,11 @@ PRONE = [
     "(?i)^(\u017f+s)+$",
     "(?i)^(\u212a+k)+$",
     "(?i)^[\u017f]*s*x",
+    "(?i)^(?:\u212ax|kx)+$",  # alternatives that start alike once folded
+    "(?i)^(?:sx|\u017fx)+$",
+    "^(?:\\dx|\u0663x)+$",  # \\d holds Arabic-Indic digits, \\w accented letters, \\s no-break spaces
+    "^(?:\\wx|\u00e9x)+$",
+    "^(?:\\sx|\u00a0x)+$",
     # Unicode classes: \\w and \\d hold digits of other scripts.
     "^(\\w+\u0663)+$",
     "^\\w*\\d*x",
@@ -96,6 +101,8 @@ SAFE = [
     "\\b(?P<field>[a-z_]{1,50}) must be at most",  # starts only at a word's first letter
     "(?i)storage quota",
     "(?i)^(?:k+x)+$",
+    "^(?:sx|\u017fx)+$",  # without (?i) the long s is not s
+    "(?a)^(?:\\wx|\u00e9x)+$",  # ASCII \\w does not hold é
     "^Usage limit exceeded: (?P<used>\\d+(?:\\.\\d+)?) / (?P<limit>\\d+(?:\\.\\d+)?) (?P<unit>\\w+) used",
 ]
 
