@@ -33,6 +33,7 @@ from codegen.naming import (
 from codegen.policies import resolve_policy
 from codegen.reference import reference_rows
 from codegen.resilience import retrying_arguments, retrying_imports
+from codegen.resolve_streams import resolve_streams
 from codegen.spec import Error, Spec
 from codegen.validate import ValidatedSpec
 
@@ -95,6 +96,7 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         reference=reference_rows(spec, builder.ordered, policies),
         resilience=resilience,
         resilience_imports=retrying_imports(resilience),
+        streams=resolve_streams(spec),
     )
     return vendor
 
