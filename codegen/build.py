@@ -11,11 +11,12 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from codegen import __version__
 from codegen.cache import ModelsCache
 from codegen.config import Config, display
-from codegen.errors import CodegenError, SpecError, SpecErrors, UsageError
+from codegen.errors import CodegenError, OutputError, SpecError, SpecErrors, UsageError
 from codegen.freshness import (
     compiler_fingerprint,
     entries,
@@ -28,12 +29,11 @@ from codegen.freshness import (
     unexpected_entries,
 )
 from codegen.inputs import one_spec_per_slug, spec_sources, validate_specs
-from codegen.jobs import SHARED_ORIGIN, JobResult, SharedJob, VendorJob, emit, renderer_for, reusable_vendor
 from codegen.layout import SHARED_FILES, expected_paths, locked, stale_staging
 from codegen.report import BuildReport, CheckReport, ValidateReport
-from codegen.workers import compile_all
 
-from codegen.model import VendorSummary
+if TYPE_CHECKING:  # imported where a build compiles: a no-op build imports no compiler stage
+    from codegen.model import VendorSummary
 
 SPEC_CHANGES_WAITED = 3
 """Compiles a build tries while its specs keep changing under it, before giving up."""
@@ -110,26 +110,29 @@ def build(config: Config, force: bool = False) -> BuildReport:
     before = scan(config.output)
     trusted = trusted_texts(config, fingerprint, generated_texts(before))
     plan = compile_specs(config, trusted)
-    with locked(config.output):
-        for _ in range(SPEC_CHANGES_WAITED):
-            # A build that waited here compiles again if the specs changed meanwhile.
-            if spec_hashes(config) == plan.specs:
-                break
-            plan = compile_specs(config, trusted)
-        else:
-            raise CodegenError("the specs kept changing while they were compiled; run the build again")
-        written = time.perf_counter()
-        remove_stale_staging(config.output)
-        existing = scan(config.output, before)  # again: another build may have written meanwhile
-        changes = plan_changes(config.output, plan.files, existing, force)
-        listing = entries(config.output) if config.output.is_dir() else []
-        unexpected = [e for e in unexpected_entries(listing, set(plan.files)) if not _all_removed(e, listing, changes.removed)]
-        if unexpected and not force:
-            raise UnexpectedEntriesError(shown, unexpected)
-        forget_record(config.output)
-        if changes.changed or unexpected:
-            apply(config.output, plan.files, changes, dropped=set(unexpected))
-        save_record(config.output, record_of(config.output, fingerprint, plan.specs, plan.files))
+    try:
+        with locked(config.output):
+            for _ in range(SPEC_CHANGES_WAITED):
+                # A build that waited here compiles again if the specs changed meanwhile.
+                if spec_hashes(config) == plan.specs:
+                    break
+                plan = compile_specs(config, trusted)
+            else:
+                raise CodegenError("the specs kept changing while they were compiled; run the build again")
+            written = time.perf_counter()
+            remove_stale_staging(config.output)
+            existing = scan(config.output, before)  # again: another build may have written meanwhile
+            changes = plan_changes(config.output, plan.files, existing, force)
+            listing = entries(config.output) if config.output.is_dir() else []
+            unexpected = [e for e in unexpected_entries(listing, set(plan.files)) if not _all_removed(e, listing, changes.removed)]
+            if unexpected and not force:
+                raise UnexpectedEntriesError(shown, unexpected)
+            forget_record(config.output)
+            if changes.changed or unexpected:
+                apply(config.output, plan.files, changes, dropped=set(unexpected))
+            save_record(config.output, record_of(config.output, fingerprint, plan.specs, plan.files))
+    except OSError as exc:  # a full disk, a read-only or immutable folder: the user's to fix
+        raise OutputError.of(exc, shown) from None
     plan.timings.append(("write", time.perf_counter() - written))
     return BuildReport(shown, False, changes.written, changes.removed + unexpected, changes.unchanged, plan.timings)
 
@@ -193,6 +196,9 @@ def compile_specs(config: Config, existing: Mapping[str, str] | None = None) -> 
     were made from its spec's current bytes is reused without compiling, and an
     unchanged ``models.py`` skips datamodel-code-generator.
     """
+    from codegen.jobs import SHARED_ORIGIN, JobResult, SharedJob, VendorJob, emit, renderer_for, reusable_vendor
+    from codegen.workers import compile_all
+
     started = time.perf_counter()
     existing = existing or {}
     plan = Plan()

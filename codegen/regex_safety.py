@@ -66,13 +66,24 @@ def backtracking_problem(pattern: str) -> str | None:
     if depth > MAX_GROUP_DEPTH:
         return f"groups nest {depth} deep; a pattern may nest them at most {MAX_GROUP_DEPTH} deep"
     try:
-        parsed = sre_parse.parse(pattern)
-        _Analysis(pattern, parsed).run()
+        _Analysis(pattern, parsed_pattern(pattern)).run()
     except _Unsafe as exc:
         return str(exc) + TEMPLATE_HINT
     except RecursionError:
         return "the pattern is too deeply nested to analyse" + TEMPLATE_HINT
     return None
+
+
+@lru_cache(maxsize=4096)
+def parsed_pattern(pattern: str) -> Any:
+    """``re``'s parse tree of ``pattern``, kept: checks read it several times, and never change it."""
+    return sre_parse.parse(pattern)
+
+
+@lru_cache(maxsize=4096)
+def compiled_pattern(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled once, beyond the 512 patterns ``re`` keeps."""
+    return re.compile(pattern)
 
 
 def group_depth(pattern: str) -> int:
@@ -102,6 +113,9 @@ _REPRESENTATIVES = (
     "éßÿ«»жЖ中٣١²½ǅﬀİıſ\u212a\u212bµΣσς\u0345ϐ\u00a0\u1680\u2000\u2028\u2029\u202f\u3000"
     "\x85\x1c\x1d\x1e\x1f\u200b\ufeff\U0001f600\U00010400\U0001d7ce"
 )
+
+
+_ASCII = frozenset(chr(c) for c in range(128))
 
 
 @cache
@@ -141,29 +155,45 @@ class _CharSets:
 
     def __init__(self, pattern: str, parsed: Any) -> None:
         flags = parsed.state.flags
-        for added in _scoped_flags(list(parsed)):
-            flags |= added  # conservative: a flag set anywhere widens every set
+        named = set(pattern)
+        named.update(_REPRESENTATIVES)
+        for op, arg in _walk_tree(list(parsed)):
+            if op == sre_constants.SUBPATTERN:
+                flags |= arg[1]  # conservative: a flag set anywhere widens every set
+            elif op == sre_constants.IN:
+                for kind, value in arg:
+                    if kind == sre_constants.RANGE:
+                        low, high = value
+                        named.update(map(chr, range(low, high + 1, max((high - low) // 64, 1))))
+                        named.update(map(chr, (high, max(low - 1, 0), min(high + 1, 0x10FFFF))))
+                    elif kind == sre_constants.LITERAL:
+                        named.add(chr(value))
+            elif op in (sre_constants.LITERAL, sre_constants.NOT_LITERAL):
+                named.add(chr(arg))
         self.flags = flags & (re.IGNORECASE | re.DOTALL | re.ASCII | re.UNICODE | re.MULTILINE)
-        named = set(pattern) | set(_REPRESENTATIVES)
-        for low, high in _ranges(list(parsed)):
-            step = max((high - low) // 64, 1)
-            named.update(chr(c) for c in range(low, high + 1, step))
-            named.update(chr(c) for c in (low, high, max(low - 1, 0), min(high + 1, 0x10FFFF)))
-        for value in _literals(list(parsed)):
-            named.add(chr(value))
         if self.flags & re.IGNORECASE:
             for ch in list(named):
                 named |= _fold_class(ch)
-        self.alphabet = frozenset(chr(c) for c in range(128)) | frozenset(named)
+        self.alphabet = _ASCII | frozenset(named)
         self._leaves: dict[tuple[Any, str], frozenset[str]] = {}
 
     def of_leaf(self, op: Any, arg: Any) -> frozenset[str]:
         key = (op, repr(arg))
         found = self._leaves.get(key)
         if found is None:
-            compiled = re.compile(_leaf_source(op, arg), self.flags & ~re.MULTILINE)
-            found = self._leaves[key] = frozenset(ch for ch in self.alphabet if compiled.fullmatch(ch))
+            found = self._leaves[key] = self._evaluate(op, arg)
         return found
+
+    def _evaluate(self, op: Any, arg: Any) -> frozenset[str]:
+        if not self.flags & re.IGNORECASE:  # the common cases, without asking the engine
+            if op == sre_constants.LITERAL:
+                return frozenset(chr(arg))
+            if op == sre_constants.NOT_LITERAL:
+                return self.alphabet - {chr(arg)}
+            if op == sre_constants.ANY:
+                return self.alphabet if self.flags & re.DOTALL else self.alphabet - {"\n"}
+        compiled = re.compile(_leaf_source(op, arg), self.flags & ~re.MULTILINE)
+        return frozenset(ch for ch in self.alphabet if compiled.fullmatch(ch))
 
 
 def _leaf_source(op: Any, arg: Any) -> str:
@@ -210,26 +240,6 @@ def _walk_tree(items: list[Any]) -> Iterator[tuple[Any, Any]]:
         yield op, arg
         for child in _children(op, arg, into_lookarounds=True):
             yield from _walk_tree(child)
-
-
-def _scoped_flags(items: list[Any]) -> Iterator[int]:
-    for op, arg in _walk_tree(items):
-        if op == sre_constants.SUBPATTERN:
-            yield arg[1]
-
-
-def _ranges(items: list[Any]) -> Iterator[tuple[int, int]]:
-    for op, arg in _walk_tree(items):
-        if op == sre_constants.IN:
-            yield from (value for kind, value in arg if kind == sre_constants.RANGE)
-
-
-def _literals(items: list[Any]) -> Iterator[int]:
-    for op, arg in _walk_tree(items):
-        if op in (sre_constants.LITERAL, sre_constants.NOT_LITERAL):
-            yield arg
-        elif op == sre_constants.IN:
-            yield from (value for kind, value in arg if kind == sre_constants.LITERAL)
 
 
 def _children(op: Any, arg: Any, into_lookarounds: bool) -> list[list[Any]]:
@@ -515,7 +525,7 @@ def _chars(items: list[Any], sets: _CharSets, first: bool = False) -> frozenset[
 
 def witnesses(pattern: str) -> list[str]:
     """Short strings that ``pattern`` matches, used to find patterns shadowed by earlier ones."""
-    sample = witness_of(sre_parse.parse(pattern))
+    sample = witness_of(parsed_pattern(pattern))
     return [sample] if sample is not None else []
 
 
@@ -668,18 +678,26 @@ def template_pattern(template: str) -> tuple[str, dict[str, str]]:
     return "".join(regex), types
 
 
-def anchored_prefix(pattern: str) -> str:
-    """The literal text every match of ``pattern`` starts the message with ('' if none known)."""
-    parsed = sre_parse.parse(pattern)
-    if parsed.state.flags & (re.IGNORECASE | re.MULTILINE | re.VERBOSE):
+def required_literal(pattern: str) -> str:
+    """The longest run of literal text every match of ``pattern`` holds ('' when none is known)."""
+    parsed = parsed_pattern(pattern)
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
         return ""
-    items = list(parsed)
-    if not items or items[0] != (sre_constants.AT, sre_constants.AT_BEGINNING):
-        if not items or items[0] != (sre_constants.AT, sre_constants.AT_BEGINNING_STRING):
-            return ""
-    prefix = []
-    for op, arg in items[1:]:
-        if op != sre_constants.LITERAL:
-            break
-        prefix.append(chr(arg))
-    return "".join(prefix)
+    runs: list[str] = []
+
+    def visit(items: list[Any]) -> None:
+        run: list[str] = []
+        for op, arg in items:
+            if op == sre_constants.LITERAL:
+                run.append(chr(arg))
+                continue
+            runs.append("".join(run))
+            run = []
+            if op == sre_constants.SUBPATTERN and not arg[1] & re.IGNORECASE:
+                visit(list(arg[-1]))
+            elif op in _REPEATS and arg[0] >= 1:
+                visit(list(arg[2]))
+        runs.append("".join(run))
+
+    visit(list(parsed))
+    return max(runs, key=len)

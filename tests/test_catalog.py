@@ -47,6 +47,13 @@ def test_each_spec_names_its_documentation_and_the_date_it_was_read(slug: str) -
     assert docs_url.startswith("https://") and docs_url in head
 
 
+def test_the_catalog_page_describes_every_spec() -> None:
+    page = (CATALOG.parent.parent / "docs" / "catalog.md").read_text(encoding="utf-8")
+    for slug in VENDORS:
+        row = next(line for line in page.splitlines() if line.startswith(f"| `{slug}` |"))
+        assert spec(slug)["vendor"]["docs_url"] in row
+
+
 def test_init_list_prints_every_spec_with_its_source_and_date(tmp_path: Path) -> None:
     code, out, err = run_cli(tmp_path, "init", "--list")
     assert code == 0, err

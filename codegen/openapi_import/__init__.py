@@ -9,7 +9,8 @@ the same file (a re-sync) recognises what it imported before: statuses by their 
 errors by their code, envelopes and policies by their name.
 
 Nothing here imports a later compiler stage than validation: the draft is loaded and
-validated exactly as ``codegen validate`` would before anything is written.
+validated exactly as ``codegen validate`` would before anything is written.  The package
+sits apart from the compiler's modules because it does not shape the generated code.
 """
 
 from __future__ import annotations
@@ -1231,7 +1232,7 @@ def import_text(source: Path, slug: str, target: Path, shown: str, document: Any
     draft = build_draft(document, slug, source.name, report)
     resolver = _Resolver(document)
     if target.exists():
-        from codegen.openapi_resync import resync
+        from codegen.openapi_import.resync import resync
 
         text = resync(target.read_text(encoding="utf-8"), draft, resolver, shown, report)
         report.resynced = True
