@@ -17,7 +17,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("format", ("format",)),
     ("write", ("write",)),
     ("compile", ("freshness", "payload_jobs", "jobs", "workers")),
-    ("commands", ("report", "build", "compare", "starter", "catalog", "openapi_import", "openapi_resync")),
+    ("commands", ("report", "build", "compare", "starter", "catalog", "openapi_import")),
     ("cli", ("cli", "__main__")),
 )
 

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from codegen.errors import CodegenError
-from codegen.openapi_import import GONE, MARKER, ImportReport, _Draft, _Resolver, section_lines
+from codegen.openapi_import.draft import GONE, MARKER, Draft, ImportReport, Resolver, section_lines
 
 SECTIONS = ("envelopes", "retry_policies", "statuses", "errors")
 
 
-def resync(text: str, draft: _Draft, resolver: _Resolver, shown: str, report: ImportReport) -> str:
+def resync(text: str, draft: Draft, resolver: Resolver, shown: str, report: ImportReport) -> str:
     from codegen.load import parse_spec_bytes
 
     loaded = parse_spec_bytes(text.encode("utf-8"), Path(shown), shown)
@@ -118,7 +118,7 @@ def resync(text: str, draft: _Draft, resolver: _Resolver, shown: str, report: Im
     return "\n".join(lines)
 
 
-def _header_notes(data: dict[str, Any], draft: _Draft, report: ImportReport) -> None:
+def _header_notes(data: dict[str, Any], draft: Draft, report: ImportReport) -> None:
     """Documented headers the spec does not read: reported, since header lists are yours to order."""
     request_id: dict[str, Any] = data["request_id"] if isinstance(data.get("request_id"), dict) else {}
     retry_after: dict[str, Any] = data["retry_after"] if isinstance(data.get("retry_after"), dict) else {}
@@ -153,7 +153,7 @@ def _test(when: Any) -> str:
     return json.dumps(when, sort_keys=True)
 
 
-def _ordered(draft: _Draft, section: str) -> list[Any]:
+def _ordered(draft: Draft, section: str) -> list[Any]:
     if section == "envelopes":
         return [e["name"] for _, e in draft.envelopes]
     if section == "retry_policies":
@@ -163,7 +163,7 @@ def _ordered(draft: _Draft, section: str) -> list[Any]:
     return [e["code"] for _, e in draft.errors]
 
 
-def _policies_used(draft: _Draft, old_statuses: set[Any], old_codes: set[Any]) -> set[str]:
+def _policies_used(draft: Draft, old_statuses: set[Any], old_codes: set[Any]) -> set[str]:
     """Policies the items about to be added refer to."""
     used = {entry["retry"] for status, (_, entry) in draft.statuses.items() if status not in old_statuses}
     used |= {entry["retry"] for _, entry in draft.errors if entry["code"] not in old_codes and "retry" in entry}
