@@ -2,11 +2,12 @@
 
 The description's documented error responses become classes: one per documented status,
 one per wire code found in the error schemas' enums and examples.  Body shapes become
-envelopes, documented response headers become request-id and delay sources, and retry
-extensions (``x-speakeasy-retries``) become retry policies.  Every imported item is
-preceded by a comment naming where it came from, which is also how a later import into
-the same file (a re-sync) recognises what it imported before: statuses by their number,
-errors by their code, envelopes and policies by their name.
+envelopes, documented response headers become request-id, delay, rate-limit and
+retry-directive sources, and retry extensions (``x-speakeasy-retries``) become retry
+policies.  Every imported item is preceded by a comment naming where it came from, which
+is also how a later import into the same file (a re-sync) recognises what it imported
+before: statuses by their number, errors by their code, policies by their name, envelopes
+by their name or their test.
 
 Nothing here imports a later compiler stage than validation: the draft is loaded and
 validated exactly as ``codegen validate`` would before anything is written.  The package

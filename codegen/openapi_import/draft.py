@@ -583,6 +583,8 @@ class Draft:
     request_id_notes: dict[str, str] = field(default_factory=dict)
     retry_after: list[dict[str, Any]] = field(default_factory=list)
     rate_limit_notes: list[str] = field(default_factory=list)
+    rate_limits: list[dict[str, Any]] = field(default_factory=list)
+    retry_directives: list[dict[str, Any]] = field(default_factory=list)
     envelopes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (comment, envelope)
     policies: dict[str, tuple[str | None, dict[str, Any]]] = field(default_factory=dict)
     families: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -959,6 +961,8 @@ def _headers(draft: Draft, responses: list[_Response]) -> None:
     where: dict[str, str] = {}
     delays: dict[str, str] = {}
     limits: dict[str, str] = {}
+    resources: dict[str, dict[str, Any]] = {}
+    directives: list[str] = []
     for response in responses:
         for name, header in response.headers.items():
             place = f"{response.where} {response.status_key}"
@@ -970,6 +974,17 @@ def _headers(draft: Draft, responses: list[_Response]) -> None:
             elif RATE_LIMIT_HEADER.search(name) or RETRY_DIRECTIVE_HEADER.search(name):
                 description = _text(header.get("description"), 120) or ""
                 limits.setdefault(name, f"{name} ({place}){': ' + description if description else ''}")
+                limit = RATE_LIMIT_HEADER.search(name)
+                if limit is None:
+                    if name.lower() not in {d.lower() for d in directives}:
+                        directives.append(name)
+                    continue
+                kind, resource = limit.group(1).lower(), _snake(limit.group(2) or "") or "requests"
+                entry = resources.setdefault(resource, {"resource": resource})
+                if kind == "reset":
+                    entry.setdefault("reset", {"header": name, "format": _reset_format(header, description)})
+                else:
+                    entry.setdefault(kind, name)
     for lowered, _ in sorted(request_ids.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
         original = where[lowered].split(" (", 1)[0]
         draft.request_id.append(original)
@@ -982,6 +997,21 @@ def _headers(draft: Draft, responses: list[_Response]) -> None:
         unit = "milliseconds" if name.lower().endswith("-ms") else "seconds"
         draft.retry_after.append({"name": name, "unit": unit, "_where": delays[name]})
     draft.rate_limit_notes = [limits[n] for n in sorted(limits, key=str.lower)]
+    draft.rate_limits = [resources[r] for r in sorted(resources)][:20]
+    draft.retry_directives = [{"header": name} for name in sorted(directives, key=str.lower)][:10]
+
+
+def _reset_format(header: dict[str, Any], description: str) -> str:
+    """How a documented reset header reads: epoch seconds, an RFC 3339 time, or seconds from now."""
+    schema = header.get("schema") if isinstance(header.get("schema"), dict) else header
+    if isinstance(schema, dict) and schema.get("format") == "date-time":
+        return "rfc3339"
+    if re.search(r"epoch|unix|utc|timestamp", description, re.IGNORECASE):
+        return "epoch_seconds"
+    for example in (header.get("example"), schema.get("example") if isinstance(schema, dict) else None):
+        if isinstance(example, (int, float, str)) and str(example).isdigit() and int(str(example)) > 1_000_000_000:
+            return "epoch_seconds"  # a time, not a count of seconds
+    return "seconds"
 
 
 def _retry_configs(document: dict[str, Any], errors: list[_Response]) -> dict[str, tuple[str, dict[str, Any], list[str]]]:
@@ -1174,10 +1204,12 @@ def render_draft(draft: Draft, resolver: Resolver) -> str:
             lines.append(_comment(f"{MARKER}{draft.source}: response header {header['name']} ({header['_where']})", 4))
             lines.append(f"    - {_flow({k: v for k, v in header.items() if not k.startswith('_')})}")
         lines.append("")
-    if draft.rate_limit_notes:
-        lines.append("# Documented rate-limit and retry-directive headers, for rate_limits / retry_directives:")
-        lines += [_comment(f"  {note}", 0) for note in draft.rate_limit_notes[:20]]
-        lines.append("")
+    if draft.rate_limits or draft.retry_directives:
+        lines += [_comment(f"{MARKER}{draft.source}: response header {note}", 0) for note in draft.rate_limit_notes[:20]]
+    if draft.retry_directives:
+        lines += ["retry_directives:", *[f"  - {_flow(d)}" for d in draft.retry_directives], ""]
+    if draft.rate_limits:
+        lines += ["rate_limits:", *[f"  - {_flow(r)}" for r in draft.rate_limits], ""]
     if draft.envelopes:
         lines += ["envelopes:", *section_lines(draft, "envelopes", resolver), ""]
     lines += ["retry_policies:", *section_lines(draft, "retry_policies", resolver), ""]

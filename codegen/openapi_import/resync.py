@@ -124,6 +124,18 @@ def _header_notes(data: dict[str, Any], draft: Draft, report: ImportReport) -> N
     retry_after: dict[str, Any] = data["retry_after"] if isinstance(data.get("retry_after"), dict) else {}
     have = {str(h).lower() for h in request_id.get("headers") or []}
     have |= {str(h.get("name", "")).lower() for h in retry_after.get("headers") or [] if isinstance(h, dict)}
+    for source in data.get("rate_limits") or []:
+        if isinstance(source, dict):
+            have |= {str(v.get("header") if isinstance(v, dict) else v).lower() for v in source.values()}
+    have |= {str(d.get("header", "")).lower() for d in data.get("retry_directives") or [] if isinstance(d, dict)}
+    for limit in draft.rate_limits:
+        for value in limit.values():
+            header = value["header"] if isinstance(value, dict) else value
+            if header != limit["resource"] and header.lower() not in have:
+                report.lines.append(f"header {header} is documented and not read; add it to rate_limits")
+    for directive in draft.retry_directives:
+        if directive["header"].lower() not in have:
+            report.lines.append(f"header {directive['header']} is documented and not read; add it to retry_directives")
     for name in draft.request_id + [h["name"] for h in draft.retry_after]:
         if name.lower() not in have:
             section = "request_id" if name in draft.request_id else "retry_after"
