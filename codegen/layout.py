@@ -11,7 +11,21 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_retrying.py", "_runtime.py", "_signals.py", "_streams.py", "transports.py")
+SHARED_FILES = (
+    "README.md",
+    "__init__.py",
+    "_base.py",
+    "_budget.py",
+    "_observe.py",
+    "_ratelimit.py",
+    "_retrying.py",
+    "_runtime.py",
+    "_signals.py",
+    "_store.py",
+    "_streams.py",
+    "_transport.py",
+    "transports.py",
+)
 """The files at the generated package's root, shared by every vendor."""
 VENDOR_FILES = ("ERRORS.md", "__init__.py", "errors.py", "models.py", "parser.py", "retry.py", "retrying.py")
 """The files of each vendor's package, ``<output>/<slug>/``."""

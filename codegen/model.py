@@ -345,6 +345,10 @@ class VendorIR:
     converter_imports: list[str]
     uses_text_converter: bool
     reference: list[ReferenceIR]
+    resilience: list[tuple[str, str]]
+    """Keyword arguments of the vendor's ``Retrying`` from the spec's resilience keys."""
+    resilience_imports: list[tuple[str, str]]
+    """(shared module, name) imports those arguments need."""
     streams: StreamsIR | None = None
     """What the ``streams`` module prints; None without a ``streams`` section."""
 

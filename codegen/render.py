@@ -42,10 +42,15 @@ SHARED_TEMPLATES = {
     "README.md": "package/README.md.jinja",
     "__init__.py": "package/__init__.py.jinja",
     "_base.py": "package/_base.py.jinja",
+    "_budget.py": "package/_budget.py.jinja",
+    "_observe.py": "package/_observe.py.jinja",
+    "_ratelimit.py": "package/_ratelimit.py.jinja",
     "_retrying.py": "package/_retrying.py.jinja",
     "_runtime.py": "package/_runtime.py.jinja",
     "_signals.py": "package/_signals.py.jinja",
     "_streams.py": "package/_streams.py.jinja",
+    "_store.py": "package/_store.py.jinja",
+    "_transport.py": "package/_transport.py.jinja",
     "transports.py": "package/transports.py.jinja",
 }
 VENDOR_TEMPLATES = {

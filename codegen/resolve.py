@@ -45,6 +45,7 @@ from codegen.naming import (
 from codegen.policies import resolve_policy
 from codegen.reference import reference_rows
 from codegen.resolve_streams import resolve_streams
+from codegen.resilience import retrying_arguments, retrying_imports
 from codegen.spec import Error, Spec
 from codegen.validate import ValidatedSpec, error_sections
 
@@ -69,6 +70,7 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         )
 
     models = _models(spec)
+    resilience = retrying_arguments(spec)
     converters = {a.converter for c in builder.ordered for a in c.captures}
     vendor = VendorIR(
         slug=spec.vendor.slug,
@@ -126,6 +128,8 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         uses_text_converter="_text" in converters,
         reference=reference_rows(spec, builder.ordered, policies),
         streams=resolve_streams(spec),
+        resilience=resilience,
+        resilience_imports=retrying_imports(resilience),
     )
     return vendor
 

@@ -572,6 +572,36 @@ class Streams(Strict):
     content: StreamContent | None = None
     """By default every event that is not an error is content."""
     resume: StreamResume | None = None
+class TransportFailures(Strict):
+    """How connect errors, timeouts and dropped connections are retried.
+
+    A failure before the request was sent is retried for any call, one after it only
+    for an idempotent call."""
+
+    retry: bool = True
+    max_attempts: Annotated[int, Field(ge=2, le=MAX_ATTEMPTS_LIMIT)] = 3
+    """Attempts in all, the first one included."""
+    backoff: Backoff = Backoff(base=0.5, multiplier=2.0, max_delay=8.0)
+
+
+class RetryBudget(Strict):
+    """The retry quota per host, shared by every call of a process (botocore's standard mode)."""
+
+    enabled: bool = True
+    capacity: Annotated[float, Field(gt=0, le=1_000_000, allow_inf_nan=False)] = 500
+    retry_cost: Annotated[float, Field(gt=0, le=1_000_000, allow_inf_nan=False)] = 5
+    timeout_cost: Annotated[float, Field(gt=0, le=1_000_000, allow_inf_nan=False)] = 10
+    success_refund: Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)] = 1
+
+
+class CircuitBreaker(Strict):
+    """Stop sending while most calls fail (5xx or transport failures; a 4xx counts as a success)."""
+
+    failure_rate: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.5
+    window: Annotated[float, Field(gt=0, le=MAX_DELAY_LIMIT, allow_inf_nan=False)] = 30.0
+    minimum_calls: Annotated[int, Field(ge=1, le=1_000_000)] = 20
+    open_for: Annotated[float, Field(gt=0, le=MAX_DELAY_LIMIT, allow_inf_nan=False)] = 30.0
+    half_open_calls: Annotated[int, Field(ge=1, le=1_000)] = 1
 
 
 class Spec(Strict):
@@ -590,6 +620,9 @@ class Spec(Strict):
     errors: Annotated[list[Error], Field(max_length=MAX_ERRORS)] = []
     operation_failures: OperationFailures | None = None
     streams: Streams | None = None
+    transport_failures: TransportFailures | None = None
+    retry_budget: RetryBudget | None = None
+    circuit_breaker: CircuitBreaker | None = None
 
 
 def spec_json_schema() -> dict[str, Any]:

@@ -12,7 +12,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("common", ("__init__", "errors", "config", "cache", "layout", "stages")),
     ("load", ("load", "yaml_fast")),
     ("validate", ("spec", "regex_safety", "limits", "naming", "validate", "inputs")),
-    ("resolve", ("literals", "model", "class_tree", "envelopes", "policies", "reference", "resolve")),
+    ("resolve", ("literals", "model", "class_tree", "envelopes", "policies", "reference", "resilience", "resolve")),
     ("render", ("render", "payload_models", "examples")),
     ("format", ("format",)),
     ("write", ("write",)),

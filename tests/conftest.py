@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -22,3 +23,21 @@ def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_retry_state() -> Iterator[None]:
+    """Retry budgets, rate limits and breakers are process-wide by design: each test starts
+    with full budgets and no limits known, as a new process would."""
+    yield
+    if "generated._store" in sys.modules:
+        from generated import _store
+
+        _store.set_default_store(_store.LocalStore())
+        for name, module in list(sys.modules.items()):
+            retrying = getattr(module, "RETRYING", None)
+            if name.startswith("generated.") and retrying is not None:
+                retrying.drained = False
+                retrying.last_host = None
+                if retrying.limiter is not None:
+                    retrying.limiter.clear()

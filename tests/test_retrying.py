@@ -185,8 +185,12 @@ def test_documented_default_delay_and_server_delay_cap(vendor_server: VendorServ
     url = vendor_server.serve(Reply.of(503, body), submit_limited(301))
     with pytest.raises(speech.RateLimitExceededError):
         speech.call_with_retries(lambda: requests.get(url, timeout=10), sleep=clock.sleep, clock=clock)
-    # 30 s documented for warming up without a delay; 301 s is over the 300 s cap: give up.
-    assert clock.sleeps == [30.0]
+    # 30 s documented for warming up without a delay, stretched by up to 20 % at random so
+    # that callers refused together do not come back together; 301 s is over the 300 s cap.
+    assert len(clock.sleeps) == 1 and 30.0 <= clock.sleeps[0] <= 36.0
+    url = vendor_server.serve(Reply.of(503, body), Reply.of(503, body), OK)
+    speech.call_with_retries(lambda: requests.get(url, timeout=10), sleep=clock.sleep, clock=clock)
+    assert clock.sleeps[1] != clock.sleeps[2] and all(30.0 <= s <= 36.0 for s in clock.sleeps)
 
 
 def test_fn_raising_vendor_errors_is_retried_and_others_pass(vendor_server: VendorServer, clock: FakeClock) -> None:

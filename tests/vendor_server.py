@@ -62,6 +62,11 @@ class VendorServer:
             def serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                    while size := int(self.rfile.readline().split(b";")[0], 16):
+                        body += self.rfile.read(size)
+                        self.rfile.readline()
+                    self.rfile.readline()
                 path = self.path.split("?", 1)[0]
                 reply = server._next(Received(self.command, path, body, dict(self.headers)))
                 self.send_response(reply.status, reply.reason)
