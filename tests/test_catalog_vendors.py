@@ -127,8 +127,8 @@ def test_anthropic_429_waits_for_retry_after() -> None:
 
 def test_anthropic_retry_after_longer_than_five_minutes_is_not_slept_on() -> None:
     error = anthropic.parse_error(429, json.dumps(anthropic_body("rate_limit_error")).encode(), {"retry-after": "301"})
-    assert not error.retryable and error.retry_after == 301.0
-    assert error.retry_reason == "server_delay_over_cap"
+    assert error.retry_after == 301.0
+    assert not error.retryable and error.retry_reason.value == "server_delay_over_cap"
     assert anthropic.next_delay(error, 1) is None
 
 
