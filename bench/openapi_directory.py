@@ -167,7 +167,7 @@ def build_drafts(drafts: list[dict[str, Any]], batch: int = 40) -> tuple[int, li
             specs.mkdir()
             for draft in group:
                 (specs / f"{draft['slug']}.yaml").write_text(draft["text"], encoding="utf-8")
-            ok = main(["build", "-q", "--specs", str(specs), "--output", str(root / package)]) == 0
+            ok = main(["build", "-q", "--allow-outside", "--specs", str(specs), "--output", str(root / package)]) == 0
             good = group
             if not ok:  # find the ones that fail
                 good = []
@@ -175,7 +175,7 @@ def build_drafts(drafts: list[dict[str, Any]], batch: int = 40) -> tuple[int, li
                     alone = root / f"alone_{draft['slug']}"
                     alone.mkdir()
                     (alone / f"{draft['slug']}.yaml").write_text(draft["text"], encoding="utf-8")
-                    if main(["build", "-q", "--specs", str(alone), "--output", str(root / f"oa_alone_{draft['slug']}")]) == 0:
+                    if main(["build", "-q", "--allow-outside", "--specs", str(alone), "--output", str(root / f"oa_alone_{draft['slug']}")]) == 0:
                         good.append(dict(draft, package=f"oa_alone_{draft['slug']}"))
                     else:
                         failed.append(draft["name"])

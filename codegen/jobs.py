@@ -144,9 +144,16 @@ def _example_problems(
     """Each example response run through the rendered parser (see ``codegen.examples``)."""
     from codegen.examples import SHARED_MODULES, check_examples
 
+    from codegen.render import SHARED_TEMPLATES
+
     shared = _shared_for_examples.get(id(renderer))
     if shared is None:
-        shared = _shared_for_examples[id(renderer)] = renderer.shared(list(SHARED_MODULES), None)
+        # An override that reads the vendors' summaries gets this vendor's alone here.
+        reads = any(renderer.reads_vendors(SHARED_TEMPLATES[name]) for name in SHARED_MODULES)
+        summaries = [VendorSummary(**vendor.summary)] if reads else None
+        shared = renderer.shared(list(SHARED_MODULES), summaries)
+        if not reads:
+            _shared_for_examples[id(renderer)] = shared
     return check_examples(validated, vendor, rendered, shared)
 
 

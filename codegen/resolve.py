@@ -45,7 +45,7 @@ from codegen.naming import (
 from codegen.policies import resolve_policy
 from codegen.reference import reference_rows
 from codegen.resolve_streams import resolve_streams
-from codegen.resilience import retrying_arguments, retrying_imports
+from codegen.resolve_resilience import retrying_arguments, retrying_imports
 from codegen.spec import Error, Spec
 from codegen.validate import ValidatedSpec, error_sections
 

@@ -12,12 +12,12 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("common", ("__init__", "errors", "config", "cache", "layout", "stages")),
     ("load", ("load", "yaml_fast")),
     ("validate", ("spec", "regex_safety", "limits", "naming", "validate", "inputs")),
-    ("resolve", ("literals", "model", "class_tree", "envelopes", "policies", "reference", "resilience", "resolve")),
+    ("resolve", ("literals", "model", "class_tree", "envelopes", "policies", "reference", "resolve")),
     ("render", ("render", "payload_models", "examples")),
     ("format", ("format",)),
     ("write", ("write",)),
     ("compile", ("freshness", "payload_jobs", "jobs", "workers")),
-    ("commands", ("report", "build", "compare", "starter", "catalog", "openapi_import", "openapi_resync")),
+    ("commands", ("report", "build", "compare", "starter", "catalog", "openapi_import")),
     ("cli", ("cli", "__main__")),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from codegen.config import Config, display
 from codegen.errors import CodegenError, UsageError

@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+from goldens import load_package
+
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "codegen" / "catalog"
 PACKAGE = "catalog_generated"
@@ -35,7 +37,7 @@ def catalog_folder() -> Path:
     )
     if result.returncode != 0:
         raise RuntimeError(f"codegen build of the catalog failed:\n{result.stderr}")
-    sys.path.insert(0, str(folder))
+    load_package(folder, PACKAGE)
     return folder
 
 

@@ -14,6 +14,7 @@ import yaml
 from codegen.cli import main
 from codegen.errors import CodegenError, UsageError
 from codegen.openapi_import import GONE, MARKER, import_openapi
+from goldens import load_package
 
 SAMPLES = Path(__file__).resolve().parent / "openapi_samples"
 # sample file -> slug
@@ -36,9 +37,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         import_openapi(SAMPLES / sample, slug, specs)
     assert main(["validate", "-q", "--specs", str(specs)]) == 0
     assert main(["build", "-q", "--allow-outside", "--specs", str(specs), "--output", str(root / "oa_built")]) == 0
-    sys.path.insert(0, str(root))
+    load_package(root, "oa_built")
     yield root
-    sys.path.remove(str(root))
     for name in [m for m in sys.modules if m == "oa_built" or m.startswith("oa_built.")]:
         del sys.modules[name]
 
@@ -97,9 +97,13 @@ def test_github_statuses_categories_and_envelopes(built: Path) -> None:
     assert github.policy_for(github.parse_error(500, b"{}", {})).retryable
     assert not github.policy_for(error).retryable
     assert not github.policy_for(github.parse_error(401, b"{}", {})).retryable
-    # The rate-limit headers it documents are named for the rate_limits section.
-    text = (built / "specs" / "github.yaml").read_text(encoding="utf-8")
-    assert "X-RateLimit-Reset" in text
+    # The rate-limit headers it documents; the reset's example is an epoch time.
+    assert spec["rate_limits"] == [{
+        "resource": "requests", "limit": "X-RateLimit-Limit", "remaining": "X-RateLimit-Remaining",
+        "reset": {"header": "X-RateLimit-Reset", "format": "epoch_seconds"},
+    }]
+    (limit,) = github.rate_limits({"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1"})
+    assert (limit.resource, limit.limit, limit.remaining, limit.reset_after) == ("requests", 60, 0, 0)
 
 
 def test_problem_details_bodies_are_recognised(built: Path) -> None:
@@ -226,7 +230,8 @@ def test_unusual_response_keys_are_reported_by_name(tmp_path: Path) -> None:
 
 def test_response_headers_become_request_id_and_delay_sources(tmp_path: Path) -> None:
     headers = {"X-Request-Id": {"schema": {"type": "string"}}, "Retry-After": {"schema": {"type": "integer"}},
-               "X-RateLimit-Remaining": {"schema": {"type": "integer"}}}
+               "X-RateLimit-Remaining": {"schema": {"type": "integer"}}, "x-should-retry": {"schema": {"type": "string"}},
+               "X-RateLimit-Reset-Tokens": {"description": "RFC 3339 time", "schema": {"type": "string", "format": "date-time"}}}
     data = document({"429": {"description": "Slow down", "headers": headers}})
     import_openapi(write(tmp_path, data), "acme", tmp_path / "specs")
     text = (tmp_path / "specs" / "acme.yaml").read_text(encoding="utf-8")
@@ -234,6 +239,11 @@ def test_response_headers_become_request_id_and_delay_sources(tmp_path: Path) ->
     assert spec["request_id"] == {"headers": ["X-Request-Id"]}
     assert spec["retry_after"] == {"headers": [{"name": "Retry-After", "unit": "seconds"}]}
     assert "X-RateLimit-Remaining (GET /things/{id} 429)" in text
+    assert spec["retry_directives"] == [{"header": "x-should-retry"}]
+    assert spec["rate_limits"] == [
+        {"resource": "requests", "remaining": "X-RateLimit-Remaining"},
+        {"resource": "tokens", "reset": {"header": "X-RateLimit-Reset-Tokens", "format": "rfc3339"}},
+    ]
     assert spec["statuses"][429]["title"] == "Slow down"
 
 

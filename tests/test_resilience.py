@@ -273,7 +273,7 @@ def test_async_calls_retry_transport_failures_then_succeed(vendor_server: Vendor
 
 
 def test_spec_keys_set_the_transport_policy_budget_and_breaker(tmp_path: Path) -> None:
-    from codegen.resilience import retrying_arguments
+    from codegen.resolve_resilience import retrying_arguments
     from codegen.spec import Spec
 
     base = {"spec_version": 1, "vendor": {"name": "V", "slug": "v", "class_prefix": "V", "docs_url": "https://v.example/errors"},

@@ -39,6 +39,7 @@ StreamDeadlineError = streams_runtime.StreamDeadlineError
 StreamEventTooLargeError = streams_runtime.StreamEventTooLargeError
 StreamError = streams_runtime.StreamError
 Event = streams_runtime.Event
+transport = importlib.import_module("generated_streams._transport")
 
 CLIENTS = ["httpx", "httpx-async", "requests", "aiohttp"]
 RAW_CLIENT_ERRORS = (httpx.HTTPError, requests.RequestException, aiohttp.ClientError)
@@ -132,6 +133,7 @@ def test_a_connection_dropped_mid_event_is_a_typed_transport_error(server: Serve
     assert isinstance(error, StreamDroppedError), repr(error)
     assert not isinstance(error, RAW_CLIENT_ERRORS)
     assert isinstance(error.__cause__, RAW_CLIENT_ERRORS)  # the client's own error, kept
+    assert isinstance(error, transport.ConnectionDroppedError) and error.exception is error.__cause__
     assert [e.event for e in events] == ["message_start", "content_block_delta"]
     assert (error.events_before, error.committed) == (2, True)
 
@@ -195,6 +197,7 @@ def test_a_silent_server_past_the_read_timeout_is_a_read_timeout(server: Server,
     events, error = read(client, server.url + "/silent", timeout=0.5)
     assert isinstance(error, StreamReadTimeoutError), repr(error)
     assert isinstance(error, StreamDroppedError) and not isinstance(error, RAW_CLIENT_ERRORS)
+    assert isinstance(error, transport.ReadTimeoutError)  # except TransportError catches it too
 
 
 @pytest.mark.parametrize("client", CLIENTS)
@@ -431,20 +434,16 @@ def test_a_rebuild_that_reuses_an_unchanged_spec_keeps_its_streams_module(tmp_pa
 def test_the_catalogs_anthropic_spec_reads_its_streams(tmp_path: Any, server: Server) -> None:
     """The curated Anthropic spec: an in-stream overloaded_error is its HTTP 529 class."""
     import shutil
-    import sys
 
-    from goldens import ROOT, run_cli
+    from goldens import ROOT, load_package, run_cli
 
     (tmp_path / "specs").mkdir()
     shutil.copyfile(ROOT / "codegen" / "catalog" / "anthropic.yaml", tmp_path / "specs" / "anthropic.yaml")
     code, _, err = run_cli(tmp_path, "build", "--specs", "specs", "--output", "catalog_streams")
     assert code == 0, err
-    sys.path.insert(0, str(tmp_path))
-    try:
-        anthropic = importlib.import_module("catalog_streams.anthropic")
-        streams = importlib.import_module("catalog_streams.anthropic.streams")
-    finally:
-        sys.path.remove(str(tmp_path))
+    load_package(tmp_path, "catalog_streams")
+    anthropic = importlib.import_module("catalog_streams.anthropic")
+    streams = importlib.import_module("catalog_streams.anthropic.streams")
     with httpx.Client(timeout=10) as client:
         with client.stream("GET", server.url + "/error-before-content") as response:
             with pytest.raises(anthropic.OverloadedError) as raised:

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from codegen.errors import CodegenError
-from codegen.openapi_import import GONE, MARKER, ImportReport, _Draft, _Resolver, section_lines
+from codegen.openapi_import.draft import GONE, MARKER, Draft, ImportReport, Resolver, section_lines
 
 SECTIONS = ("envelopes", "retry_policies", "statuses", "errors")
 
 
-def resync(text: str, draft: _Draft, resolver: _Resolver, shown: str, report: ImportReport) -> str:
+def resync(text: str, draft: Draft, resolver: Resolver, shown: str, report: ImportReport) -> str:
     from codegen.load import parse_spec_bytes
 
     loaded = parse_spec_bytes(text.encode("utf-8"), Path(shown), shown)
@@ -118,12 +118,24 @@ def resync(text: str, draft: _Draft, resolver: _Resolver, shown: str, report: Im
     return "\n".join(lines)
 
 
-def _header_notes(data: dict[str, Any], draft: _Draft, report: ImportReport) -> None:
+def _header_notes(data: dict[str, Any], draft: Draft, report: ImportReport) -> None:
     """Documented headers the spec does not read: reported, since header lists are yours to order."""
     request_id: dict[str, Any] = data["request_id"] if isinstance(data.get("request_id"), dict) else {}
     retry_after: dict[str, Any] = data["retry_after"] if isinstance(data.get("retry_after"), dict) else {}
     have = {str(h).lower() for h in request_id.get("headers") or []}
     have |= {str(h.get("name", "")).lower() for h in retry_after.get("headers") or [] if isinstance(h, dict)}
+    for source in data.get("rate_limits") or []:
+        if isinstance(source, dict):
+            have |= {str(v.get("header") if isinstance(v, dict) else v).lower() for v in source.values()}
+    have |= {str(d.get("header", "")).lower() for d in data.get("retry_directives") or [] if isinstance(d, dict)}
+    for limit in draft.rate_limits:
+        for value in limit.values():
+            header = value["header"] if isinstance(value, dict) else value
+            if header != limit["resource"] and header.lower() not in have:
+                report.lines.append(f"header {header} is documented and not read; add it to rate_limits")
+    for directive in draft.retry_directives:
+        if directive["header"].lower() not in have:
+            report.lines.append(f"header {directive['header']} is documented and not read; add it to retry_directives")
     for name in draft.request_id + [h["name"] for h in draft.retry_after]:
         if name.lower() not in have:
             section = "request_id" if name in draft.request_id else "retry_after"
@@ -153,7 +165,7 @@ def _test(when: Any) -> str:
     return json.dumps(when, sort_keys=True)
 
 
-def _ordered(draft: _Draft, section: str) -> list[Any]:
+def _ordered(draft: Draft, section: str) -> list[Any]:
     if section == "envelopes":
         return [e["name"] for _, e in draft.envelopes]
     if section == "retry_policies":
@@ -163,7 +175,7 @@ def _ordered(draft: _Draft, section: str) -> list[Any]:
     return [e["code"] for _, e in draft.errors]
 
 
-def _policies_used(draft: _Draft, old_statuses: set[Any], old_codes: set[Any]) -> set[str]:
+def _policies_used(draft: Draft, old_statuses: set[Any], old_codes: set[Any]) -> set[str]:
     """Policies the items about to be added refer to."""
     used = {entry["retry"] for status, (_, entry) in draft.statuses.items() if status not in old_statuses}
     used |= {entry["retry"] for _, entry in draft.errors if entry["code"] not in old_codes and "retry" in entry}
