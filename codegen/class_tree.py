@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
-from codegen.model import AttributeIR, ClassIR, PolicyIR
+from codegen.model import AttributeIR, ClassIR, FieldIR, PolicyIR
 from codegen.naming import (
     SHARED_CATEGORY_CLASSES,
     base_class_name,
@@ -20,6 +21,11 @@ from codegen.spec import Category, Error, Family, Spec
 
 # Spec attribute type -> (annotation, converter in the generated parser).
 ATTRIBUTE_TYPES = {"str": ("str", "_text"), "int": ("int", "to_int"), "float": ("float", "to_float")}
+# Named body field type -> annotation of the attribute.
+FIELD_ANNOTATIONS = {
+    "str": "str", "int": "int", "float": "float", "bool": "bool",
+    "object": "dict[str, object]", "list": "list[object]", "any": "object",
+}
 
 
 class ClassTree:
@@ -196,7 +202,7 @@ class ClassTree:
                 if error.parent is not None and error.parent not in self.by_name:
                     continue
                 parent = error.parent or (
-                    self.status_classes[error.status] if error.status is not None else default_parent
+                    self.status_classes[error.main_status] if error.main_status is not None else default_parent
                 )
                 parent_ir = self.by_name[parent]
                 category = error.category or Category[parent_ir.category]
@@ -215,13 +221,21 @@ class ClassTree:
                 self.add(
                     self.make(
                         error.name, parent, kind, summary, error, category, policy_key,
-                        status=error.status if error.status is not None else parent_ir.status,
-                        code=error.code or parent_ir.code,
+                        status=error.main_status if error.main_status is not None else parent_ir.status,
+                        code=error.wire_code or parent_ir.code,
                         attributes=tuple(a for a in captures if a.name not in inherited),
                         captures=captures,
                     ),
                     parent,
                 )
+                self.by_name[error.name] = dataclasses.replace(
+                    self.by_name[error.name],
+                    fields=tuple(
+                        FieldIR(name, FIELD_ANNOTATIONS[f.type], f.path, f.type) for name, f in error.fields.items()
+                    ),
+                    aliases=tuple(error.aliases),
+                )
+                self.ordered[-1] = self.by_name[error.name]
                 pending.remove(error)
                 progressed = True
             if not progressed:  # validation reports parent loops before this point
@@ -264,8 +278,8 @@ def _error_summary(error: Error, vendor: str) -> str:
     what = []
     if error.code is not None:
         what.append(f"code {error.code}")
-    if error.status is not None:
-        what.append(f"HTTP {error.status}")
+    if error.statuses:
+        what.append("HTTP " + "/".join(str(s) for s in error.statuses))
     if not what:
         return f"{vendor} error told apart by its message."
     return f"{vendor} error, {' / '.join(what)}."

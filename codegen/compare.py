@@ -158,6 +158,19 @@ def _compare_vendor(old: Side, new: Side) -> list[Change]:
         changes.append(Change(slug, kind, cls.name, message, breaking, new.file, line, column))
 
     pairs = [(before[n], after[n]) for n in after if n in before]
+    # A removed class whose name a class keeps as an alias: still importable, so compatible.
+    for gone in list(removed):
+        heir = next((c for c in new.vendor.classes if gone.name in c.aliases), None)
+        if heir is not None:
+            removed.remove(gone)
+            if heir in added:
+                added.remove(heir)
+            change(
+                "renamed", heir,
+                f"class {gone.name} renamed to {heir.name}; the old name stays importable as a deprecated alias",
+                False,
+            )
+            pairs.append((gone, heir))
     # A removed class and an added one that take the same responses: a rename.
     for gone in list(removed):
         twin = next((c for c in added if _identity(c) == _identity(gone) and _identity(c)[1:] != (None, None)), None)

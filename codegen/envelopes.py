@@ -8,8 +8,8 @@ import keyword
 import re
 
 from codegen.literals import string_literal
-from codegen.model import AccessIR, EnvelopeIR, HeaderIR
-from codegen.spec import Condition, Envelope, Spec
+from codegen.model import AccessIR, ConditionIR, EnvelopeIR, HeaderIR
+from codegen.spec import TOP_LEVEL, Condition, Envelope, Spec, conditions
 
 
 def header(name: str, milliseconds: bool) -> HeaderIR:
@@ -30,6 +30,8 @@ class _Accessor:
         self.known_dicts: set[str] = {"data"}
 
     def var(self, path: str) -> str:
+        if path == TOP_LEVEL:
+            return "data"
         parts = tuple(path.split("."))
         for end in range(1, len(parts) + 1):
             prefix = parts[:end]
@@ -62,7 +64,7 @@ _RESERVED_LOCALS = (
     | frozenset(keyword.softkwlist)
     | frozenset(dir(builtins))
     | {"data", "text", "code", "message", "element", "first_text", "first_container"}
-    | {"generic_fields", "member", "rest_of", "seconds"}
+    | {"generic_fields", "member", "rest_of", "seconds", "headers", "first_known_code"}
 )
 
 
@@ -74,16 +76,19 @@ def _identifier_part(part: str) -> str:
 
 def envelope_reader(envelope: Envelope, spec: Spec) -> EnvelopeIR:
     accessor = _Accessor()
-    rejections = [_rejection(accessor.var(c.path), c) for c in envelope.when]
+    tests = conditions(envelope.when)
+    rejections = [_rejection(c, accessor) for c in tests]
     condition_steps = tuple(accessor.steps)
     # Past the rejections, values checked to be objects need no second check.
-    accessor.known_dicts |= {accessor.var(c.path) for c in envelope.when if c.is_ == "object"}
+    accessor.known_dicts |= {accessor.var(c.path) for c in tests if c.path is not None and c.is_ == "object"}
     accessor.steps = []
 
     def vars_for(paths: list[str]) -> tuple[str, ...]:
         return tuple(accessor.var(p) for p in paths)
 
     code = vars_for(envelope.code)
+    # Several code paths: the first holding a code the spec knows wins, else the first present.
+    precedence = len(code) > 1
     message = vars_for(envelope.message)
     details = vars_for(envelope.details)
     rest = accessor.var(envelope.details_from_rest_of) if envelope.details_from_rest_of else None
@@ -99,7 +104,9 @@ def envelope_reader(envelope: Envelope, spec: Spec) -> EnvelopeIR:
         name=envelope.name,
         function=reader_function(envelope.name),
         description=envelope.description,
-        recognised_by=" and ".join(_describe(c) for c in envelope.when),
+        recognised_by=" and ".join(_describe(c) for c in tests),
+        reads_headers=any(c.tests_headers() for c in tests),
+        code_precedence=precedence,
         condition_accesses=condition_steps,
         rejections=tuple(rejections),
         field_accesses=tuple(accessor.steps),
@@ -132,8 +139,64 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _rejection(var: str, condition: Condition) -> str:
-    """A Python expression, true when the value at the condition's path fails it."""
+def body_accessor() -> _Accessor:
+    """Variables for paths into a body that may be any value, not only an object."""
+    accessor = _Accessor()
+    accessor.known_dicts = set()
+    return accessor
+
+
+def condition_function(name: str, when: list[Condition] | Condition) -> ConditionIR:
+    """A predicate of the body (any value) and the headers, for an error's ``when``."""
+    accessor = body_accessor()
+    tests = conditions(when)
+    expression = " and ".join(_holds(c, accessor) for c in tests)
+    return ConditionIR(
+        function=name,
+        accesses=tuple(accessor.steps),
+        expression=expression,
+        description=" and ".join(_describe(c) for c in tests),
+    )
+
+
+def _holds(condition: Condition, accessor: _Accessor) -> str:
+    """A Python expression, true when the condition holds."""
+    if condition.header is not None:
+        value = f"headers.get({string_literal(condition.header.lower())})"
+        if condition.present:
+            return f"{value} is not None"
+        if condition.equals is not None:
+            return f"{value} == {string_literal(str(condition.equals))}"
+        return f"{value} != {string_literal(str(condition.not_equals))}"
+    if condition.all is not None:
+        return "(" + " and ".join(_holds(c, accessor) for c in condition.all) + ")"
+    if condition.any is not None:
+        return "(" + " or ".join(_holds(c, accessor) for c in condition.any) + ")"
+    if condition.not_ is not None:
+        return f"not {_holds(condition.not_, accessor)}"
+    assert condition.path is not None
+    var = accessor.var(condition.path)
+    kind = condition.is_
+    if kind == "present":
+        return f"{var} is not None"
+    if kind == "number":
+        return f"(isinstance({var}, (int, float)) and not isinstance({var}, bool))"
+    if kind is not None:
+        return f"isinstance({var}, {_TYPES[kind]})"
+    if condition.equals is not None:
+        return _same(var, condition.equals)
+    assert condition.not_equals is not None
+    return f"not {_same(var, condition.not_equals)}"
+
+
+_TYPES = {"object": "dict", "string": "str", "list": "list", "boolean": "bool"}
+
+
+def _rejection(condition: Condition, accessor: _Accessor) -> str:
+    """A Python expression, true when the body fails the condition."""
+    if condition.path is None:
+        return f"not {_holds(condition, accessor)}"
+    var = accessor.var(condition.path)
     kind = condition.is_
     if kind == "object":
         return f"not isinstance({var}, dict)"
@@ -163,6 +226,18 @@ def _same(var: str, literal: str | int | bool) -> str:
 
 
 def _describe(condition: Condition) -> str:
+    if condition.header is not None:
+        if condition.present:
+            return f"header {condition.header} is present"
+        if condition.equals is not None:
+            return f"header {condition.header} equals {json.dumps(condition.equals)}"
+        return f"header {condition.header} is not {json.dumps(condition.not_equals)}"
+    if condition.all is not None:
+        return "(" + " and ".join(_describe(c) for c in condition.all) + ")"
+    if condition.any is not None:
+        return "(" + " or ".join(_describe(c) for c in condition.any) + ")"
+    if condition.not_ is not None:
+        return f"not {_describe(condition.not_)}"
     if condition.is_ == "present":
         return f"{condition.path} is present"
     if condition.is_ is not None:

@@ -21,7 +21,9 @@ from codegen.model import VendorSummary
 from codegen.payload_jobs import ModelsInput, ModelsJob, SchemaPlaces, reusable_models
 
 if TYPE_CHECKING:
+    from codegen.model import VendorIR
     from codegen.render import Renderer
+    from codegen.validate import ValidatedSpec
 
 
 SHARED_ORIGIN = ("codegen's templates", SHARED, "")
@@ -109,9 +111,13 @@ def compile_vendor(job: VendorJob) -> JobResult:
     except SpecError as exc:
         return JobResult(problems=[exc])
     renderer = renderer_for(job.templates, job.package)
+    rendered = renderer.vendor(vendor)
+    problems = _example_problems(validated, vendor, rendered, renderer)
+    if problems:
+        return JobResult(problems=problems)
     origin = (vendor.spec_path, "spec", vendor.spec_sha256)
     result = JobResult(slug=vendor.slug, summary=VendorSummary(**vendor.summary))
-    for name, source in renderer.vendor(vendor).items():
+    for name, source in rendered.items():
         relative = f"{vendor.slug}/{name}"
         result.files[relative] = emit(relative, source, origin)
     models = f"{vendor.slug}/models.py"
@@ -127,6 +133,21 @@ def compile_vendor(job: VendorJob) -> JobResult:
         result.schemas = SchemaPlaces.of(validated)
     result.seconds = time.perf_counter() - started
     return result
+
+
+_shared_for_examples: dict[int, dict[str, str]] = {}
+
+
+def _example_problems(
+    validated: ValidatedSpec, vendor: VendorIR, rendered: dict[str, str], renderer: Renderer
+) -> list[SpecError]:
+    """Each example response run through the rendered parser (see ``codegen.examples``)."""
+    from codegen.examples import SHARED_MODULES, check_examples
+
+    shared = _shared_for_examples.get(id(renderer))
+    if shared is None:
+        shared = _shared_for_examples[id(renderer)] = renderer.shared(list(SHARED_MODULES), None)
+    return check_examples(validated, vendor, rendered, shared)
 
 
 def render_shared(job: SharedJob) -> JobResult:

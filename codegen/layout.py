@@ -20,6 +20,7 @@ SHARED_FILES = (
     "_ratelimit.py",
     "_retrying.py",
     "_runtime.py",
+    "_signals.py",
     "_store.py",
     "_streams.py",
     "_transport.py",

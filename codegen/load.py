@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from codegen.errors import SpecError
+from codegen.yaml_fast import MAX_NUMBER_DIGITS
 
 MAX_SPEC_BYTES = 5 * 1024 * 1024
 # Limits on the loaded data: YAML aliases can make a small file expand without bound.
 MAX_DEPTH = 64
 MAX_VALUES = 250_000
 MAX_EXPANDED_CHARS = 8 * 1024 * 1024  # characters of every scalar, each alias counted again
-MAX_NUMBER_DIGITS = 100
 
 # A path into the loaded data; list indices are written as strings too.
 DataPath = tuple[str, ...]

@@ -120,11 +120,36 @@ class ClassIR:
     depth: int
     doc: tuple[str, ...]
     shared_classes: frozenset[str]  # shared category classes in this class's MRO
+    fields: tuple[FieldIR, ...] = ()
+    """Named body fields this class declares (its ancestors' are theirs)."""
+    aliases: tuple[str, ...] = ()
+    """Former names, kept importable with a deprecation warning."""
+
+
+@dataclass(frozen=True)
+class FieldIR:
+    """A named body field: an attribute of the error, read from ``path`` as ``kind``."""
+
+    name: str
+    annotation: str
+    path: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class FieldReaderIR:
+    """The function that reads a class's named body fields, its ancestors' included."""
+
+    class_name: str
+    function: str
+    accesses: tuple[AccessIR, ...]
+    values: tuple[tuple[str, str, str], ...]  # attribute, variable, kind
 
 
 @dataclass(frozen=True)
 class PatternIR:
-    pattern: str
+    pattern: str | None
+    """None for an error told apart by its conditions alone."""
     class_name: str
     groups: tuple[AttributeIR, ...]
 
@@ -156,6 +181,20 @@ class EnvelopeIR:
     details_rest_exclude: tuple[str, ...]
     request_id: tuple[str, ...]
     retry_after: tuple[str, ...]
+    reads_headers: bool = False
+    """Its conditions test headers: the reader takes them as a second argument."""
+    code_precedence: bool = False
+    """Several code paths: the first holding a known code wins."""
+
+
+@dataclass(frozen=True)
+class ConditionIR:
+    """A predicate function for an error's ``when``: body accesses, then one expression."""
+
+    function: str
+    accesses: tuple[AccessIR, ...]
+    expression: str
+    description: str
 
 
 class CodeEntry(NamedTuple):
@@ -289,6 +328,16 @@ class VendorIR:
     retry_after_body: list[str]
     unrecognised: EnvelopeIR
     """Reads the spec's own body paths from a JSON object that matches no envelope."""
+    conditions: list[tuple[str, ConditionIR]]
+    field_readers: list[FieldReaderIR]
+    rate_limit_table: list[tuple[str, str | None, str | None, str | None, str]]
+    """Resource, limit header, remaining header, reset header, reset format."""
+    ietf_rate_limits: bool
+    directives: list[str]
+    """Lower-cased headers whose true or false overrides the table."""
+    directed_policy: str | None
+    """Constant of the policy a server directive to retry gets when the table says no."""
+    """Class name -> the predicate of its ``when``, tried before its patterns."""
     operation: OperationIR | None
     models: list[ModelIR]
     models_sha256: str
@@ -313,9 +362,35 @@ class VendorIR:
         return RETRYING_EXPORTS
 
     @property
+    def signal_imports(self) -> list[str]:
+        """What ``parser.py`` takes from the shared ``_signals`` module."""
+        names = ["RateLimit", "apply_signals" if self.signals else "mark_over_cap"]
+        if self.code_precedence:
+            names.append("first_known_code")
+        if self.field_readers:
+            names.append("field_value")
+        if self.rate_limit_table or self.ietf_rate_limits:
+            names.append("read_rate_limits")
+        return sorted(names, key=lambda n: (n[0].islower(), n))
+
+    @property
+    def aliases(self) -> list[tuple[str, str]]:
+        """Former class name -> the class it became."""
+        return sorted((alias, c.name) for c in self.classes for alias in c.aliases)
+
+    @property
+    def signals(self) -> bool:
+        """Whether responses carry retry directives or rate limits to read."""
+        return bool(self.rate_limit_table or self.ietf_rate_limits or self.directives)
+
+    @property
+    def code_precedence(self) -> bool:
+        return any(e.code_precedence for e in self.envelopes)
+
+    @property
     def exports(self) -> list[str]:
         names = [c.name for c in self.classes]
-        names += ["RETRY_POLICIES", "error_from_response", "next_delay", "parse_error"]
+        names += ["RETRY_POLICIES", "error_from_response", "next_delay", "parse_error", "rate_limits"]
         names += ["policy_for", "raise_for_error", "aerror_from_response", "araise_for_error"]
         names += self.retrying_exports
         if self.operation is not None:

@@ -47,9 +47,10 @@ SHARED_TEMPLATES = {
     "_ratelimit.py": "package/_ratelimit.py.jinja",
     "_retrying.py": "package/_retrying.py.jinja",
     "_runtime.py": "package/_runtime.py.jinja",
+    "_signals.py": "package/_signals.py.jinja",
+    "_streams.py": "package/_streams.py.jinja",
     "_store.py": "package/_store.py.jinja",
     "_transport.py": "package/_transport.py.jinja",
-    "_streams.py": "package/_streams.py.jinja",
     "transports.py": "package/transports.py.jinja",
 }
 VENDOR_TEMPLATES = {

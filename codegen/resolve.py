@@ -12,12 +12,23 @@ import hashlib
 import json
 
 from codegen.class_tree import ClassTree
-from codegen.envelopes import NO_ENVELOPE, envelope_reader, header, reader_function
+from codegen.envelopes import (
+    NO_ENVELOPE,
+    body_accessor,
+    condition_function,
+    envelope_reader,
+    header,
+    reader_function,
+)
 from codegen.model import (
+    ClassIR,
     CodeEntry,
+    FieldIR,
+    FieldReaderIR,
     MatchTables,
     ModelIR,
     OperationIR,
+    PolicyIR,
     PatternGroupIR,
     PatternIR,
     StatusEntry,
@@ -29,13 +40,14 @@ from codegen.naming import (
     envelope_model_name,
     fallback_class_name,
     family_class_name,
+    snake_case,
 )
 from codegen.policies import resolve_policy
 from codegen.reference import reference_rows
-from codegen.resolve_resilience import retrying_arguments, retrying_imports
 from codegen.resolve_streams import resolve_streams
+from codegen.resolve_resilience import retrying_arguments, retrying_imports
 from codegen.spec import Error, Spec
-from codegen.validate import ValidatedSpec
+from codegen.validate import ValidatedSpec, error_sections
 
 
 def resolve(validated: ValidatedSpec) -> VendorIR:
@@ -87,6 +99,27 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         ],
         retry_after_body=list(spec.retry_after.body),
         unrecognised=envelope_reader(NO_ENVELOPE, spec),
+        field_readers=_field_readers(spec, builder),
+        rate_limit_table=[
+            (
+                source.resource,
+                source.limit.lower() if source.limit else None,
+                source.remaining.lower() if source.remaining else None,
+                source.reset.header.lower() if source.reset else None,
+                source.reset.format if source.reset else "seconds",
+            )
+            for source in spec.rate_limits
+            if source.resource is not None
+        ],
+        ietf_rate_limits=any(source.ietf for source in spec.rate_limits),
+        directives=list(dict.fromkeys(d.header.lower() for d in spec.retry_directives)),
+        directed_policy=_directed_policy(spec, policies),
+        conditions=[
+            (error.name, condition_function(f"_when_{snake_case(error.name)}", error.when))
+            for _, section in error_sections(spec)
+            for error in section
+            if error.when is not None
+        ],
         operation=operation,
         models=models,
         models_sha256=_models_hash(models),
@@ -94,9 +127,9 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         converter_imports=sorted(converters - {"_text"}),
         uses_text_converter="_text" in converters,
         reference=reference_rows(spec, builder.ordered, policies),
+        streams=resolve_streams(spec),
         resilience=resilience,
         resilience_imports=retrying_imports(resilience),
-        streams=resolve_streams(spec),
     )
     return vendor
 
@@ -109,29 +142,63 @@ def match_tables(errors: list[Error], builder: ClassTree) -> MatchTables:
     for error in errors:
         cls = builder.by_name[error.name]
         code = cls.code
-        for pattern in error.patterns:
+        statuses = error.statuses or ((cls.status,) if cls.status is not None else ())
+        # Patterns refine in spec order; an error with conditions and no pattern takes
+        # its place among them, matching whenever its conditions hold.
+        sources: list[str | None] = list(error.patterns) or ([None] if error.when is not None else [])
+        for pattern in sources:
             entry = PatternIR(pattern, error.name, cls.captures)
             if code is not None:
                 code_patterns.setdefault(code, []).append(entry)
-            elif cls.status is not None:
-                status_patterns.setdefault(cls.status, []).append(entry)
-        if code is not None and not error.patterns:
+            for status in statuses if code is None else ():
+                status_patterns.setdefault(status, []).append(entry)
+        if code is not None and not sources:
             by_code[code] = error.name
     # A code that only one error claims selects it, its patterns only capture values;
-    # a code whose every error has patterns falls back to the class above those errors.
-    claims: dict[str, list[str]] = {}
+    # a code whose every error has patterns falls back to the class above those errors,
+    # as does a code whose one error has conditions that do not hold.
+    claims: dict[str, list[Error]] = {}
     for error in errors:
         code = builder.by_name[error.name].code
-        if code is not None and error.code is not None:
-            claims.setdefault(code, []).append(error.name)
-    for code, names in claims.items():
+        if code is not None and error.wire_code is not None:
+            claims.setdefault(code, []).append(error)
+    for code, claimants in claims.items():
         if code not in by_code:
-            by_code[code] = names[0] if len(names) == 1 else builder.by_name[names[0]].bases[0]
+            sole = len(claimants) == 1 and claimants[0].when is None
+            by_code[code] = claimants[0].name if sole else builder.by_name[claimants[0].name].bases[0]
     return MatchTables(
         by_code=tuple(CodeEntry(*item) for item in sorted(by_code.items())),
         code_patterns=tuple(PatternGroupIR(k, tuple(v)) for k, v in sorted(code_patterns.items())),
         status_patterns=tuple(PatternGroupIR(k, tuple(v)) for k, v in sorted(status_patterns.items())),
     )
+
+
+def _directed_policy(spec: Spec, policies: dict[str, PolicyIR]) -> str | None:
+    """The policy a server's directive to retry gets where the table would not retry."""
+    if not spec.retry_directives:
+        return None
+    named = [d.policy for d in spec.retry_directives if d.policy is not None]
+    return policies[named[0] if named else spec.families.server.retry].constant
+
+
+def _field_readers(spec: Spec, builder: ClassTree) -> list[FieldReaderIR]:
+    """For each class with named body fields (its own or inherited), the function reading them."""
+    readers = []
+    for cls in builder.ordered:
+        fields: dict[str, FieldIR] = {}
+        current: ClassIR | None = cls
+        while current is not None:
+            for field in current.fields:
+                fields.setdefault(field.name, field)
+            current = builder.by_name.get(current.bases[0])
+        if not fields:
+            continue
+        accessor = body_accessor()
+        values = tuple((f.name, accessor.var(f.path), f.kind) for f in sorted(fields.values(), key=lambda f: f.name))
+        readers.append(
+            FieldReaderIR(cls.name, f"_fields_{snake_case(cls.name)}", tuple(accessor.steps), values)
+        )
+    return readers
 
 
 def _models(spec: Spec) -> list[ModelIR]:

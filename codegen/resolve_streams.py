@@ -73,6 +73,7 @@ def _condition(when: Condition | list[Condition]) -> tuple[Any, ...]:
 
 
 def _test(condition: Condition) -> tuple[Any, ...]:
+    assert condition.path is not None  # validation allows only tests of the data in streams
     path = _path(condition.path)
     if condition.is_ is not None:
         return ("is", path, condition.is_)

@@ -7,6 +7,7 @@ need the whole spec (references, name collisions, shadowed patterns) live in
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 from enum import Enum
@@ -134,23 +135,85 @@ class RetryAfterSources(Strict):
     """Body fields holding a delay in seconds, tried after the headers."""
 
 
-class Condition(Strict):
-    """One test that recognises an envelope: the value at ``path``..."""
+HeaderName = Annotated[str, Field(pattern=HEADER_NAME, max_length=100)]
+ConditionValue = str | int | bool
 
-    path: BodyPath
+
+class Condition(Strict):
+    """One test on the response, or a combination of tests.
+
+    ``{path, is|equals|not_equals}`` tests the body's value at ``path``;
+    ``{header, equals|not_equals|present}`` tests a header; ``{all: [...]}``,
+    ``{any: [...]}`` and ``{not: {...}}`` combine tests.
+    """
+
+    path: BodyPath | None = None
+    header: HeaderName | None = None
     is_: Annotated[
         Literal["object", "string", "list", "number", "boolean", "present"] | None,
         Field(alias="is"),
     ] = None
-    equals: str | int | bool | None = None
-    not_equals: str | int | bool | None = None
+    equals: ConditionValue | None = None
+    not_equals: ConditionValue | None = None
+    present: Literal[True] | None = None
+    """With ``header``: the header is sent, whatever its value."""
+    all: Annotated[list[Condition], Field(min_length=1, max_length=20)] | None = None
+    any: Annotated[list[Condition], Field(min_length=1, max_length=20)] | None = None
+    not_: Annotated[Condition | None, Field(alias="not")] = None
 
     @model_validator(mode="after")
     def exactly_one_test(self) -> Condition:
-        tests = [t for t in (self.is_, self.equals, self.not_equals) if t is not None]
-        if len(tests) != 1:
-            raise rule("a condition takes exactly one of 'is', 'equals' or 'not_equals'; split it into one condition per test")
+        subjects = [
+            name
+            for name, value in (("path", self.path), ("header", self.header), ("all", self.all),
+                                ("any", self.any), ("not", self.not_))
+            if value is not None
+        ]
+        if len(subjects) != 1:
+            raise rule(
+                "a condition takes exactly one of 'path', 'header', 'all', 'any' or 'not'"
+                if subjects else
+                "a condition needs 'path' (a body test), 'header' (a header test), or 'all', 'any' or 'not'"
+            )
+        if self.path is not None:
+            tests = [t for t in (self.is_, self.equals, self.not_equals) if t is not None]
+            if self.present is not None:
+                raise rule("'present' tests a header; on a body path write is: present", "present")
+            if len(tests) != 1:
+                raise rule("a condition takes exactly one of 'is', 'equals' or 'not_equals'; split it into one condition per test")
+        elif self.header is not None:
+            if self.is_ is not None:
+                raise rule("a header condition takes equals, not_equals or present: true, not 'is'", "is")
+            tests = [t for t in (self.present, self.equals, self.not_equals) if t is not None]
+            if len(tests) != 1:
+                raise rule("a header condition takes exactly one of 'equals', 'not_equals' or 'present'")
+            for value in (self.equals, self.not_equals):
+                if value is not None and not isinstance(value, str):
+                    raise rule(
+                        "header values are text: quote the value",
+                        "equals" if self.equals is not None else "not_equals",
+                    )
+        elif any(t is not None for t in (self.is_, self.equals, self.not_equals, self.present)):
+            raise rule("'all', 'any' and 'not' combine other conditions and take no test of their own")
         return self
+
+    def tests_headers(self) -> bool:
+        """Whether this condition, or one inside it, reads a header."""
+        return self.header is not None or builtins.any(c.tests_headers() for c in self.children())
+
+    def children(self) -> list[Condition]:
+        return [*(self.all or ()), *(self.any or ()), *((self.not_,) if self.not_ is not None else ())]
+
+
+# A list of conditions means all of them.
+When = Annotated[list[Condition], Field(min_length=1, max_length=20)] | Condition
+
+
+def conditions(when: list[Condition] | Condition | None) -> list[Condition]:
+    """A ``when`` as the list of conditions that must all hold."""
+    if when is None:
+        return []
+    return when if isinstance(when, list) else [when]
 
 
 class Envelope(Strict):
@@ -158,11 +221,14 @@ class Envelope(Strict):
 
     name: Annotated[str, Field(pattern=ENVELOPE_NAME, max_length=50)]
     description: Text | None = None
-    when: Annotated[list[Condition], Field(min_length=1, max_length=20)]
+    when: When
+    """The conditions that recognise the shape; a list means all of them."""
     code: list[BodyPath] = []
+    """Paths tried in order: the first holding a code the spec knows wins, else the first present."""
     message: list[BodyPath] = []
     """Tried in order; the first string wins (``detail`` as a string, then ``detail.message``)."""
     details: list[BodyPath] = []
+    """The first object or list found; ``$`` is the whole body."""
     details_from_rest_of: BodyPath | None = None
     """Where the shape has no details object: this object's fields other than code and message."""
     request_id: list[BodyPath] = []
@@ -231,12 +297,26 @@ class RetryPolicy(Strict):
         return self
 
 
+CaptureValue = str | int | float | bool | None
+
+
+class Expectation(Strict):
+    """What an example response must come out as, beyond its own class and category."""
+
+    retryable: bool | None = None
+    """The verdict for this response (the table's, or the server's directive)."""
+    retry_reason: Literal["table", "server_directive", "server_delay_over_cap"] | None = None
+    captures: dict[Annotated[str, Field(pattern=ATTRIBUTE_NAME, max_length=60)], CaptureValue] = {}
+    """Attributes captured from the message or read from named body fields."""
+
+
 class Example(Strict):
-    """A response the vendor's document shows, checked by the generated tests."""
+    """A response the vendor's document shows; the build checks that it comes out as its error."""
 
     status: Annotated[int, Field(ge=100, le=999)] | None = None
     headers: dict[str, str] = {}
     body: str | dict[str, Any] | list[Any]
+    expect: Expectation | None = None
 
 
 class ClassDoc(Strict):
@@ -268,6 +348,20 @@ class Families(Strict):
 
 
 AttributeType = Literal["str", "int", "float"]
+FieldType = Literal["str", "int", "float", "bool", "object", "list", "any"]
+# The body's top level, where a path is allowed to name it.
+TOP_LEVEL = "$"
+ErrorCode = Annotated[str, Field(min_length=1, max_length=200)] | Annotated[int, Field(ge=-(2**53), le=2**53)]
+Status = Annotated[int, Field(ge=100, le=599)]
+ClassName = Annotated[str, Field(pattern=CLASS_NAME, max_length=80)]
+
+
+class BodyField(Strict):
+    """A named value of the body, exposed as a typed attribute of the error."""
+
+    path: BodyPath
+    type: FieldType = "str"
+    """A value of another type reads as None."""
 
 
 def _compiles(pattern: str) -> str:
@@ -291,10 +385,17 @@ def _template_compiles(template: str) -> str:
 
 
 class Error(ClassDoc):
-    name: Annotated[str, Field(pattern=CLASS_NAME, max_length=80)]
-    status: Annotated[int, Field(ge=100, le=599)] | None = None
-    """The documented status; absent where the document gives a code but no status."""
-    code: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: ClassName
+    status: Status | Annotated[list[Status], Field(min_length=1, max_length=20)] | None = None
+    """The documented status, or several; absent where the document gives a code but no status."""
+    code: ErrorCode | None = None
+    """The wire code, a string or an integer."""
+    when: When | None = None
+    """Conditions on the headers and body that must also hold; a list means all of them."""
+    aliases: Annotated[list[ClassName], Field(max_length=20)] = []
+    """Former names of the class, kept importable (deprecated)."""
+    fields: dict[Annotated[str, Field(pattern=ATTRIBUTE_NAME, max_length=60)], BodyField] = {}
+    """Body values exposed as typed attributes."""
     parent: Annotated[str, Field(pattern=CLASS_NAME)] | None = None
     """Another error of this spec to subclass instead of the status class."""
     patterns: list[Annotated[str, Field(min_length=1, max_length=MAX_PATTERN_LENGTH), AfterValidator(_compiles)]] = []
@@ -313,6 +414,29 @@ class Error(ClassDoc):
         if keyword.iskeyword(value) or keyword.issoftkeyword(value):
             raise rule(f"'{value}' is a Python keyword and cannot name a class; choose another name")
         return value
+
+    @field_validator("status")
+    @classmethod
+    def distinct_statuses(cls, value: int | list[int] | None) -> int | list[int] | None:
+        if isinstance(value, list) and len(set(value)) != len(value):
+            raise rule("a status is listed twice; list each once")
+        return value
+
+    @property
+    def statuses(self) -> tuple[int, ...]:
+        """Every documented status, the first one being the class's own ``status``."""
+        if self.status is None:
+            return ()
+        return tuple(self.status) if isinstance(self.status, list) else (self.status,)
+
+    @property
+    def main_status(self) -> int | None:
+        return self.statuses[0] if self.statuses else None
+
+    @property
+    def wire_code(self) -> str | None:
+        """The code as the parser compares it: integers as their text."""
+        return None if self.code is None else str(self.code)
 
     @model_validator(mode="after")
     def templates_become_patterns(self) -> Error:
@@ -340,6 +464,53 @@ class OperationFailures(Strict):
     envelope: Annotated[str, Field(pattern=ENVELOPE_NAME)]
     family: Family
     errors: list[Error] = []
+
+
+class RetryDirective(Strict):
+    """A header whose value, true or false (any case), overrides the table's verdict."""
+
+    header: HeaderName
+    policy: Annotated[str, Field(pattern=POLICY_NAME)] | None = None
+    """The retry policy when the server asks to retry an error the table would not
+    retry; the first directive naming one sets it for all (default: the server family's)."""
+
+
+ResetFormat = Literal["seconds", "epoch_seconds", "rfc3339", "duration", "http_date"]
+
+
+class ResetHeader(Strict):
+    header: HeaderName
+    format: ResetFormat = "seconds"
+    """seconds from now | epoch_seconds | rfc3339 | duration (``6m0s``) | http_date."""
+
+
+class RateLimitSource(Strict):
+    """Where one resource's limit, remaining count and reset time are sent, or ``ietf: true``."""
+
+    resource: Annotated[str, Field(pattern=SLUG, max_length=50)] | None = None
+    limit: HeaderName | None = None
+    remaining: HeaderName | None = None
+    reset: ResetHeader | None = None
+    ietf: bool = False
+    """The IETF ``RateLimit`` and ``RateLimit-Policy`` fields, one resource per policy."""
+
+    @model_validator(mode="after")
+    def one_kind(self) -> RateLimitSource:
+        headers = [h for h in (self.limit, self.remaining, self.reset) if h is not None]
+        if self.ietf:
+            if headers or self.resource is not None:
+                raise rule(
+                    "ietf: true reads the RateLimit and RateLimit-Policy fields, whose policies name the"
+                    " resources; give it alone, and declare other headers in an entry of their own",
+                    "ietf",
+                )
+            return self
+        if self.resource is None:
+            raise rule("a rate limit needs a resource name (such as requests or tokens), or ietf: true")
+        if not headers:
+            raise rule("a rate limit needs at least one of 'limit', 'remaining' or 'reset'", "resource")
+        return self
+
 
 
 EventName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\r\n\x00]+$")]
@@ -401,8 +572,6 @@ class Streams(Strict):
     content: StreamContent | None = None
     """By default every event that is not an error is content."""
     resume: StreamResume | None = None
-
-
 class TransportFailures(Strict):
     """How connect errors, timeouts and dropped connections are retried.
 
@@ -441,16 +610,19 @@ class Spec(Strict):
     vendor: Vendor
     request_id: RequestIdSources = RequestIdSources()
     retry_after: RetryAfterSources = RetryAfterSources()
+    retry_directives: Annotated[list[RetryDirective], Field(max_length=10)] = []
+    """Headers whose true or false overrides the table's verdict, tried in order."""
+    rate_limits: Annotated[list[RateLimitSource], Field(max_length=20)] = []
     envelopes: Annotated[list[Envelope], Field(max_length=50)] = []
     retry_policies: Annotated[dict[Annotated[str, Field(pattern=POLICY_NAME)], RetryPolicy], Field(min_length=1)]
     families: Families
     statuses: dict[Annotated[int, Field(ge=100, le=599)], StatusClass] = {}
     errors: Annotated[list[Error], Field(max_length=MAX_ERRORS)] = []
     operation_failures: OperationFailures | None = None
+    streams: Streams | None = None
     transport_failures: TransportFailures | None = None
     retry_budget: RetryBudget | None = None
     circuit_breaker: CircuitBreaker | None = None
-    streams: Streams | None = None
 
 
 def spec_json_schema() -> dict[str, Any]:

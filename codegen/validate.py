@@ -22,7 +22,7 @@ from codegen import regex_safety
 from codegen.errors import SpecError
 from codegen.load import DataPath, LoadedSpec
 from codegen.naming import SHARED_RUNTIME_NAMES
-from codegen.spec import Error, Spec
+from codegen.spec import TOP_LEVEL, Condition, Error, Spec
 
 # Attributes every generated error already has; a pattern group may not take these names.
 RESERVED_ATTRIBUTES = frozenset(
@@ -30,6 +30,7 @@ RESERVED_ATTRIBUTES = frozenset(
         "status", "code", "message", "request_id", "retry_after", "details", "body",
         "headers", "category", "retryable", "policy", "title", "cause", "solution",
         "response", "args", "add_note", "with_traceback", "from_response",
+        "retry_reason", "rate_limits", "vendor", "docs_url",
     }
 )
 
@@ -139,7 +140,8 @@ def _located_all(loaded: LoadedSpec, errors: list[Any]) -> list[SpecError]:
                 if error is not members[0][1]:
                     continue
                 wanted = sorted({_TYPE_ERRORS[e["type"]] for _, e in members})
-                located.append(_at(loaded, where, f"expected {' or '.join(wanted)}, got {_describe(error['input'])}"))
+                hint = next((h for _, e in members if (h := _type_hint(e["type"], e["input"]))), "")
+                located.append(_at(loaded, where, f"expected {' or '.join(wanted)}, got {_describe(error['input'])}{hint}"))
                 continue
         if error["type"] == "spec_rule" and error["ctx"].get("field"):
             # A rule about one key of this mapping points at that key, when the spec gives it.
@@ -357,6 +359,11 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     folded_names: dict[str, str] = {}  # lower case -> the name first given
     for name, path in derived_class_names(spec):
         yield from _name_problems(loaded, names, folded_names, name, path)
+    for section, errors in error_sections(spec):
+        for index, error in enumerate(errors):
+            for alias_index, alias in enumerate(error.aliases):
+                alias_path = (*section, str(index), "aliases", str(alias_index))
+                yield from _name_problems(loaded, names, folded_names, alias, alias_path)
     yield from _generated_name_problems(loaded, spec, set(names))
 
     for section, errors in error_sections(spec):
@@ -364,6 +371,8 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
             path = (*section, str(index))
             yield from _error_problems(loaded, spec, path, error, errors)
             yield from policy_ref((*path, "retry"), error.retry)
+    yield from _signal_problems(loaded, spec)
+    yield from _path_problems(loaded, spec)
 
     if spec.operation_failures is not None:
         failures = spec.operation_failures
@@ -374,7 +383,18 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
                 f"envelope '{failures.envelope}' is not defined under envelopes{hint}",
             )
         yield from policy_ref(("operation_failures", "family", "retry"), failures.family.retry)
+        failure_envelope = next((e for e in spec.envelopes if e.name == failures.envelope), None)
+        if failure_envelope is not None:
+            yield from _no_headers(
+                loaded, ("envelopes", str(spec.envelopes.index(failure_envelope)), "when"), failure_envelope.when,
+                "envelope '" + failure_envelope.name + "' reads failures inside successful bodies, where"
+                " no headers are read; test the body instead",
+            )
         for index, error in enumerate(failures.errors):
+            yield from _no_headers(
+                loaded, ("operation_failures", "errors", str(index), "when"), error.when,
+                "operation failures are read from the body alone; test the body instead",
+            )
             if error.status is not None:
                 yield loaded.error(
                     ("operation_failures", "errors", str(index), "status"),
@@ -395,6 +415,15 @@ def _stream_problems(loaded: LoadedSpec, spec: Spec, envelopes: list[str]) -> It
     if streams is None:
         return
     lines = streams.framing == "ndjson"
+    whens: list[tuple[DataPath, Any]] = [(("streams", "errors", str(i), "when"), r.when) for i, r in enumerate(streams.errors)]
+    if streams.content is not None:
+        whens.append((("streams", "content", "when"), streams.content.when))
+    for where, when in whens:
+        for at, condition in _condition_paths(where, when):
+            if condition.path is None:
+                yield loaded.error(
+                    at, "a stream condition tests the event's data: give a path with is, equals or not_equals"
+                )
     for index, rule in enumerate(streams.errors):
         path = ("streams", "errors", str(index))
         if rule.envelope not in envelopes:
@@ -543,15 +572,16 @@ def _where(loaded: LoadedSpec, path: DataPath) -> str:
 def _error_problems(
     loaded: LoadedSpec, spec: Spec, path: DataPath, error: Error, siblings: list[Error]
 ) -> Iterator[SpecError]:
-    if error.status is not None and error.status not in spec.statuses and path[0] == "errors":
-        yield loaded.error(
-            (*path, "status"),
-            f"status {error.status} is not declared under statuses; add it there first",
-        )
+    for position, status in enumerate(error.statuses):
+        if status not in spec.statuses and path[0] == "errors":
+            where = (*path, "status", str(position)) if isinstance(error.status, list) else (*path, "status")
+            yield loaded.error(where, f"status {status} is not declared under statuses; add it there first")
     if error.code is None and error.status is None and error.parent is None and path[0] == "errors":
-        yield loaded.error(path, f"error '{error.name}' needs a code, or a status and message patterns")
-    elif error.code is None and not error.patterns and error.parent is None:
-        yield loaded.error(path, f"error '{error.name}' needs a code or message patterns to be told apart")
+        yield loaded.error(path, f"error '{error.name}' needs a code, or a status and message patterns or conditions")
+    elif error.code is None and not error.patterns and error.when is None and error.parent is None:
+        yield loaded.error(path, f"error '{error.name}' needs a code, message patterns or conditions ('when') to be told apart")
+    if error.name in error.aliases:
+        yield loaded.error((*path, "aliases", str(error.aliases.index(error.name))), f"'{error.name}' is the class's own name; an alias names a former class")
     if error.parent is not None:
         parents = {e.name: e for e in siblings}
         parent = parents.get(error.parent)
@@ -578,10 +608,12 @@ def _error_problems(
                         f"category '{mine}' differs from '{theirs}' of parent '{real_parent.name}':"
                         f" 'except' clauses for '{theirs}' would catch it; drop the parent",
                     )
-                if error.status is not None and real_parent.status is not None and error.status != real_parent.status:
+                stray = [s for s in error.statuses if real_parent.statuses and s not in real_parent.statuses]
+                if stray:
+                    theirs_text = ", ".join(str(s) for s in real_parent.statuses)
                     yield loaded.error(
                         (*path, "status"),
-                        f"status {error.status} differs from the status {real_parent.status} of parent '{real_parent.name}'",
+                        f"status {stray[0]} differs from the status {theirs_text} of parent '{real_parent.name}'",
                     )
 
     groups: set[str] = set()
@@ -597,6 +629,14 @@ def _error_problems(
                 yield loaded.error(pattern_path, f"named group '{group}' collides with the built-in attribute '{group}' of every error; rename the group")
             elif keyword.iskeyword(group) or not re.fullmatch(r"[a-z][a-z0-9_]*", group):
                 yield loaded.error(pattern_path, f"named group '{group}' becomes an attribute, so it must be a lower_snake_case name that is not a Python keyword; rename the group")
+    for name, field in error.fields.items():
+        field_path = (*path, "fields", name)
+        if name in RESERVED_ATTRIBUTES:
+            yield loaded.error(field_path, f"field '{name}' collides with the built-in attribute '{name}' of every error; rename the field", key=True)
+        elif keyword.iskeyword(name):
+            yield loaded.error(field_path, f"field '{name}' becomes an attribute, so it must not be a Python keyword; rename the field", key=True)
+        elif name in groups:
+            yield loaded.error(field_path, f"field '{name}' is also a named group of a pattern; rename one of them", key=True)
     for attribute in error.attributes:
         if attribute not in groups:
             yield loaded.error(
@@ -655,11 +695,11 @@ def _category_of(spec: Spec, error: Error, parents: dict[str, Error]) -> str:
         if current.parent is None:
             break
         current = parents.get(current.parent)
-    if current is not None and current.status is not None:
-        status_class = spec.statuses.get(current.status)
+    if current is not None and current.main_status is not None:
+        status_class = spec.statuses.get(current.main_status)
         if status_class is not None and status_class.category is not None:
             return status_class.category.value
-        return default_category(current.status).value
+        return default_category(current.main_status).value
     return "operation_failed" if spec.operation_failures and error in spec.operation_failures.errors else "unknown"
 
 
@@ -667,19 +707,26 @@ def _group_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     """Errors that share a code (or a status, when they have no code) must stay distinguishable."""
     for section, errors in error_sections(spec):
         groups: dict[tuple[Any, ...], list[tuple[int, Error]]] = {}
+        by_name = {e.name: e for e in errors}
         for index, error in enumerate(errors):
-            key = ("code", error.code) if error.code is not None else ("status", error.status)
-            groups.setdefault(key, []).append((index, error))
+            # An error without a code of its own is matched under the code it inherits.
+            code = _effective_code(error, by_name)
+            if code is not None:
+                groups.setdefault(("code", code), []).append((index, error))
+            else:
+                for status in error.statuses or (None,):
+                    groups.setdefault(("status", status), []).append((index, error))
         for key, members in groups.items():
-            statuses = {e.status for _, e in members if e.code is not None}
+            statuses = {tuple(e.statuses) for _, e in members if e.code is not None}
             if key[0] == "code" and len(statuses) > 1:
                 index, error = members[-1]
+                shown = sorted("/".join(str(s) for s in t) if t else "none" for t in statuses)
                 yield loaded.error(
                     (*section, str(index), "status"),
-                    f"code '{key[1]}' is given two statuses ({', '.join(str(s) for s in sorted(statuses, key=str))});"
+                    f"code '{key[1]}' is given two statuses ({', '.join(shown)});"
                     " a known code selects its error whatever the status, so give it one status",
                 )
-            catch_alls = [(i, e) for i, e in members if not e.patterns]
+            catch_alls = [(i, e) for i, e in members if not e.patterns and e.when is None]
             for index, error in catch_alls[1:]:
                 first = catch_alls[0][1]
                 what = f"code '{key[1]}'" if key[0] == "code" else f"status {key[1]}"
@@ -688,6 +735,104 @@ def _group_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
                     f"errors '{first.name}' and '{error.name}' both claim {what} with no message pattern to tell them apart",
                 )
             yield from _shadowing(loaded, section, members)
+
+
+def _signal_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
+    """Retry directives and rate limits: each header read once, each resource named once."""
+    seen: dict[str, DataPath] = {}
+    for index, directive in enumerate(spec.retry_directives):
+        path = ("retry_directives", str(index), "header")
+        folded = directive.header.lower()
+        if folded in seen:
+            yield loaded.error(path, f"header '{directive.header}' is already a retry directive at {_where(loaded, seen[folded])}; remove one")
+        seen.setdefault(folded, path)
+    named = [(i, d.policy) for i, d in enumerate(spec.retry_directives) if d.policy is not None]
+    if spec.retry_directives:
+        directed = named[0][1] if named else spec.families.server.retry
+        policy = spec.retry_policies.get(directed)
+        where: DataPath = ("retry_directives", str(named[0][0]), "policy") if named else ("retry_directives",)
+        if policy is None:
+            if named:
+                hint = _did_you_mean(directed, list(spec.retry_policies)) or _defined(list(spec.retry_policies))
+                yield loaded.error(where, f"retry policy '{directed}' is not defined under retry_policies{hint}")
+        elif not policy.retryable:
+            what = f"retry policy '{directed}'" if named else f"the server family's retry policy '{directed}'"
+            yield loaded.error(
+                where,
+                f"{what} does not retry, yet it is what a server asking to retry would get;"
+                " name a retryable policy with policy: on a directive",
+            )
+    resources: dict[str, DataPath] = {}
+    ietf: DataPath | None = None
+    for index, source in enumerate(spec.rate_limits):
+        if source.ietf:
+            path = ("rate_limits", str(index), "ietf")
+            if ietf is not None:
+                yield loaded.error(path, f"ietf: true is already given at {_where(loaded, ietf)}; remove one")
+            ietf = ietf or path
+        elif source.resource is not None:
+            path = ("rate_limits", str(index), "resource")
+            if source.resource in resources:
+                yield loaded.error(
+                    path, f"resource '{source.resource}' is already declared at {_where(loaded, resources[source.resource])}; rename one"
+                )
+            resources.setdefault(source.resource, path)
+
+
+def _path_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
+    """``$`` names the whole body where a whole body makes sense, and nowhere else."""
+    places: list[tuple[DataPath, str, bool]] = []
+    for index, envelope in enumerate(spec.envelopes):
+        at: DataPath = ("envelopes", str(index))
+        for key in ("code", "message", "request_id", "retry_after", "details"):
+            places += [((*at, key, str(i)), p, key == "details") for i, p in enumerate(getattr(envelope, key))]
+        if envelope.details_from_rest_of is not None:
+            places.append(((*at, "details_from_rest_of"), envelope.details_from_rest_of, True))
+        places += [(p, c.path, False) for p, c in _condition_paths((*at, "when"), envelope.when) if c.path is not None]
+    for section, errors in error_sections(spec):
+        for index, error in enumerate(errors):
+            error_at = (*section, str(index))
+            places += [((*error_at, "fields", name, "path"), f.path, True) for name, f in error.fields.items()]
+            places += [(p, c.path, False) for p, c in _condition_paths((*error_at, "when"), error.when) if c.path is not None]
+    places += [(("request_id", "body", str(i)), p, False) for i, p in enumerate(spec.request_id.body)]
+    places += [(("retry_after", "body", str(i)), p, False) for i, p in enumerate(spec.retry_after.body)]
+    for path, body_path, whole_allowed in places:
+        if body_path.startswith(TOP_LEVEL + "."):
+            yield loaded.error(path, f"'{body_path}': paths start at the body's top level; write '{body_path[2:]}'")
+        elif TOP_LEVEL in body_path.split(".") and not (whole_allowed and body_path == TOP_LEVEL):
+            what = "'$' names the whole body, and only alone" if whole_allowed else "'$' (the whole body) is not a value that can be read here"
+            yield loaded.error(path, f"'{body_path}': {what}")
+
+
+def _condition_paths(path: DataPath, when: list[Condition] | Condition | None) -> Iterator[tuple[DataPath, Condition]]:
+    """Every condition inside ``when``, nested ones included, with its place in the spec."""
+    items = when if isinstance(when, list) else [when] if when is not None else []
+    for index, condition in enumerate(items):
+        here = (*path, str(index)) if isinstance(when, list) else path
+        yield here, condition
+        for key, children in (("all", condition.all), ("any", condition.any)):
+            for child_index, child in enumerate(children or ()):
+                yield from _condition_paths((*here, key, str(child_index)), child)
+        if condition.not_ is not None:
+            yield from _condition_paths((*here, "not"), condition.not_)
+
+
+def _no_headers(loaded: LoadedSpec, path: DataPath, when: list[Condition] | Condition | None, reason: str) -> Iterator[SpecError]:
+    for where, condition in _condition_paths(path, when):
+        if condition.header is not None:
+            yield loaded.error((*where, "header"), f"header condition: {reason}")
+
+
+def _effective_code(error: Error, by_name: dict[str, Error]) -> str | None:
+    """The code an error is matched under: its own, else its nearest ancestor's."""
+    seen: set[str] = set()
+    current: Error | None = error
+    while current is not None and current.name not in seen:
+        if current.code is not None:
+            return current.wire_code
+        seen.add(current.name)
+        current = by_name.get(current.parent) if current.parent else None
+    return None
 
 
 def _shadowing(loaded: LoadedSpec, section: DataPath, members: list[tuple[int, Error]]) -> Iterator[SpecError]:
@@ -699,6 +844,8 @@ def _shadowing(loaded: LoadedSpec, section: DataPath, members: list[tuple[int, E
     """
     index = _LiteralIndex()
     for position, error in members:
+        if error.when is not None:
+            continue  # its conditions may tell it apart from an earlier pattern
         for pattern_index, pattern in enumerate(error.patterns):
             if regex_safety.backtracking_problem(pattern) is not None:
                 continue

@@ -17,6 +17,9 @@ from typing import Any
 DataPath = tuple[str, ...]
 Mark = tuple[int, int]  # 1-based line and column
 
+MAX_NUMBER_DIGITS = 100
+"""Digits a number in a spec may have (Python refuses to convert much longer ones)."""
+
 _PLAIN = "plain"
 _QUOTED = "quoted"
 _COLLECTION = "collection"
@@ -134,7 +137,7 @@ def parse(text: str) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] |
                 return _PLAIN if implicit[0] else _QUOTED
             return _COLLECTION
 
-    from codegen.load import MAX_NUMBER_DIGITS as max_digits
+    max_digits = MAX_NUMBER_DIGITS
 
     composer = Composer(text)
     try:

@@ -210,7 +210,7 @@ def test_minimal_str_repr_and_pickle() -> None:
     assert str(bare.parse_error(404, b"")) == "404: Not Found"
     error = bare.parse_error(400, {"error": {"code": "bad", "message": "Bad name"}}, {"X-Other": "1"})
     assert str(error) == "400 bad: Bad name"
-    assert repr(error) == "BareUnknownClientError(status=400, code='bad', message='Bad name', request_id=None)"
+    assert repr(error) == "BareUnknownClientError(status=400, code='bad', message='Bad name', request_id=None, retryable=False, retry_reason='table')"
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is bare.BareUnknownClientError
     assert (copy.status, copy.code, copy.message) == (400, "bad", "Bad name")

@@ -93,6 +93,8 @@ class Case:
     attrs: dict[str, Any] = field(default_factory=dict)
     exact: bool = True
     """False for the family fallbacks: the error need only be an instance of ``cls``."""
+    verdict: tuple[bool, str] | None = None
+    """The response's own retry verdict and reason, where it differs from the table's."""
 
 
 def case(
@@ -109,10 +111,11 @@ def case(
     delay: float | Backoff | None,
     headers: dict[str, str] | None = None,
     exact: bool = True,
+    verdict: tuple[bool, str] | None = None,
     **attrs: Any,
 ) -> Any:
     return pytest.param(
-        Case(vendor, status, body, headers or {}, cls, category, request_id, retryable, action, delay, attrs, exact),
+        Case(vendor, status, body, headers or {}, cls, category, request_id, retryable, action, delay, attrs, exact, verdict),
         id=id,
     )
 
@@ -214,7 +217,7 @@ ALPHAEDGE = [
          category="unavailable", request_id="lower-1", **retry(15.0)),
     case("alphaedge-503-retry-after-beyond-max-server-delay", alphaedge, 503, {"detail": "Service indisponible."},
          headers={"Retry-After": "3600"}, cls="AlphaEdgeServiceUnavailableError", category="unavailable",
-         request_id=None, **retry(None)),
+         request_id=None, verdict=(False, "server_delay_over_cap"), **retry(None)),
     case("alphaedge-504-default-5s", alphaedge, 504, {"detail": "Délai dépassé."},
          cls="AlphaEdgeUpstreamTimeoutError", category="timeout", request_id=None, **retry(5.0)),
     fallback("alphaedge-409-undocumented-client-status", alphaedge, 409, {"detail": "Conflit."},
@@ -600,7 +603,9 @@ def test_parse_error(c: Case, form: str) -> None:
     assert err.category.value == c.category
     assert isinstance(err, CATEGORY_CLASS[c.category])
     assert err.request_id == c.request_id
-    assert err.retryable is c.retryable
+    retryable, reason = c.verdict or (c.retryable, "table")
+    assert err.retryable is retryable
+    assert err.retry_reason.value == reason
 
     policy = m.policy_for(err)
     assert policy.retryable is c.retryable
