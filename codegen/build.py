@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from codegen.model import ModelIR, VendorIR, VendorSummary
     from codegen.validate import ValidatedSpec
 
-SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_retrying.py", "_runtime.py", "transports.py")
+SHARED_FILES = ("README.md", "__init__.py", "_base.py", "_matching.py", "_retrying.py", "_runtime.py", "transports.py")
 VENDOR_FILES = ("ERRORS.md", "__init__.py", "errors.py", "models.py", "parser.py", "retry.py", "retrying.py")
 
 

@@ -96,7 +96,7 @@ list that ``PolicyIR``, ``RetryPolicy``, the policy tables and ``codegen diff`` 
 class AttributeIR:
     name: str
     type: str
-    converter: str  # the parser function that turns the matched text into ``type``
+    converter: str | None  # the runtime function that turns the matched text into ``type``; None keeps it
 
 
 @dataclass(frozen=True)
@@ -279,13 +279,38 @@ class VendorIR:
     models_sha256: str
     fallback_policy: str
     converter_imports: list[str]
-    uses_text_converter: bool
     reference: list[ReferenceIR]
 
     @property
     def summary(self) -> dict[str, str]:
         """What the shared files say about the vendor (the fields of ``VendorSummary``)."""
         return {"docs_url": self.docs_url, "language": self.language, "name": self.name, "slug": self.slug}
+
+    @property
+    def first_reader(self) -> str:
+        """The reader of the body shape tried first (the parser calls it directly)."""
+        return self.envelopes[0].function if self.envelopes else "_read_unrecognised"
+
+    @property
+    def other_reader(self) -> str:
+        """The reader of any JSON object the first shape does not recognise."""
+        return "_read_other" if len(self.envelopes) > 1 else "_read_unrecognised"
+
+    @property
+    def other_reads(self) -> tuple[str, ...]:
+        """What ``_read_other`` calls, in order: the readers of the other body shapes, each
+        None for a body of another shape, then the common field names."""
+        return tuple(f"{e.function}(data)" for e in self.envelopes[1:]) + ("_read_unrecognised(data)",)
+
+    @property
+    def request_id_header_names(self) -> tuple[str, ...]:
+        """The headers that carry a request id, lower-cased, in the order they are read."""
+        return tuple(h.lower for h in self.request_id_headers)
+
+    @property
+    def retry_after_header_pairs(self) -> tuple[tuple[str, bool], ...]:
+        """Each delay header, lower-cased, with whether it counts milliseconds."""
+        return tuple((h.lower, h.milliseconds) for h in self.retry_after_headers)
 
     @property
     def retrying_exports(self) -> tuple[str, ...]:

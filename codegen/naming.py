@@ -117,6 +117,24 @@ SHARED_CATEGORY_CLASSES: dict[Category, str] = {
 }
 """The shared class of each category, which every vendor class of that category subclasses."""
 
+SHARED_MODULES = frozenset(
+    {
+        "_base",
+        "_budget",
+        "_matching",
+        "_observe",
+        "_ratelimit",
+        "_retrying",
+        "_runtime",
+        "_signals",
+        "_store",
+        "_streams",
+        "_transport",
+        "transports",
+    }
+)
+"""Modules at the generated package's root, shared by every vendor: no vendor package may take their names."""
+
 SHARED_RUNTIME_NAMES = frozenset(
     {"APIError", "Category", "Action", "RetryPolicy", "Headers", *SHARED_CATEGORY_CLASSES.values()}
 )
@@ -145,3 +163,4 @@ STATUS_CATEGORIES: dict[int, Category] = {
 
 def default_category(status: int) -> Category:
     return STATUS_CATEGORIES.get(status, Category.UNKNOWN)
+

@@ -26,8 +26,9 @@ from codegen.literals import (
     markdown_text,
     markdown_url,
     python_literal,
+    return_any,
 )
-from codegen.model import POLICY_FIELDS, VendorIR, VendorSummary
+from codegen.model import POLICY_FIELDS, RETRYING_EXPORTS, VendorIR, VendorSummary
 from codegen.naming import SHARED_CATEGORY_CLASSES
 from codegen.spec import Action, Category
 
@@ -42,6 +43,7 @@ SHARED_TEMPLATES = {
     "README.md": "package/README.md.jinja",
     "__init__.py": "package/__init__.py.jinja",
     "_base.py": "package/_base.py.jinja",
+    "_matching.py": "package/_matching.py.jinja",
     "_retrying.py": "package/_retrying.py.jinja",
     "_runtime.py": "package/_runtime.py.jinja",
     "transports.py": "package/transports.py.jinja",
@@ -124,6 +126,7 @@ class Renderer:
         self.env.filters["assign"] = assignment
         self.env.filters["class_header"] = class_header
         self.env.filters["call"] = call_statement
+        self.env.filters["return_any"] = return_any
         self.env.filters["json_comment"] = json_comment
         self.package = package
         self.shared_context: dict[str, Any] = {
@@ -134,6 +137,7 @@ class Renderer:
             ],
             "actions": [ActionView(a.name, a.value, ACTION_DOCS[a]) for a in Action],
             "policy_fields": POLICY_FIELDS,
+            "retrying_exports": RETRYING_EXPORTS,
             "reason_phrases": [(s.value, s.phrase) for s in HTTPStatus],
             "message_limit": MESSAGE_LIMIT,
             "match_limit": MATCH_LIMIT,

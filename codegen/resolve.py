@@ -88,8 +88,7 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         models=models,
         models_sha256=_models_hash(models),
         fallback_policy=builder.by_name[fallback_class_name(spec, "unexpected")].policy,
-        converter_imports=sorted(converters - {"_text"}),
-        uses_text_converter="_text" in converters,
+        converter_imports=sorted(c for c in converters if c is not None),
         reference=reference_rows(spec, builder.ordered, policies),
     )
     return vendor

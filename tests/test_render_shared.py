@@ -46,7 +46,7 @@ def test_the_shared_files_rendered_without_summaries_are_those_of_a_full_build(t
     alone = {}
     for name in SHARED_FILES:
         alone.update(_render_shared(_SharedJob(None, "generated", fingerprint, name)).files)
-    assert sorted(alone) == ["_base.py", "_retrying.py", "_runtime.py", "transports.py"]
+    assert sorted(alone) == ["_base.py", "_matching.py", "_retrying.py", "_runtime.py", "transports.py"]
     assert alone == {name: files[name] for name in alone}
 
 
