@@ -28,7 +28,7 @@ STAGES = [
     ("resolve: decisions for the templates", "codegen/resolve.py", "resolve"),
     ("render: Jinja", "codegen/render.py", "render"),
     ("format: black", "codegen/format.py", "black_format"),
-    ("models: datamodel-code-generator", "codegen/payloads.py", "models_source"),
+    ("models: datamodel-code-generator", "codegen/payload_models.py", "models_source"),
     ("write: staging folder and swap", "codegen/write.py", "apply"),
 ]
 

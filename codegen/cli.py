@@ -1,22 +1,27 @@
-"""Command line: a thin layer over the pipeline in ``build.py``.
+"""Command line: parse the arguments, call the command's one function, print its report.
 
 Exit codes, as black uses them: 0 success, 1 spec errors or an out-of-date output,
-2 usage errors, 123 an internal error; ``diff`` exits 3 when it finds breaking changes.
+2 usage errors, 123 an internal error; ``diff`` exits 3 when it finds breaking changes;
+130 on SIGINT, 143 on SIGTERM, 141 when the reader of stdout went away. See docs/cli.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import FrameType
+from typing import Any
 from pathlib import Path
 from typing import TextIO
 
 from codegen import __version__
 from codegen.config import Config, display, load_config
-from codegen.errors import CodegenError, SpecErrors
+from codegen.errors import CodegenError, SpecErrors, Terminated
+from codegen.report import BuildReport, CheckReport
 
 EXIT_INTERNAL = 123
 
@@ -34,12 +39,19 @@ def _parser() -> argparse.ArgumentParser:
         if output:
             sub.add_argument("--output", metavar="DIR", help="output folder (default: [tool.codegen] output, or generated/)")
             sub.add_argument("--templates", metavar="DIR", help="folder of templates overriding the built-in ones")
+            sub.add_argument(
+                "--allow-outside", action="store_true",
+                help="let the output be a symbolic link (followed) or lie outside the project",
+            )
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
         sub.add_argument("-v", "--verbose", action="store_true", help="list every file with timings")
         return sub
 
     build = with_paths(commands.add_parser("build", help="compile the specs into the output folder"))
-    build.add_argument("--force", action="store_true", help="overwrite generated files edited by hand")
+    build.add_argument(
+        "--force", action="store_true",
+        help="overwrite generated files edited by hand; remove what does not belong inside the generated packages",
+    )
     check = with_paths(commands.add_parser("check", help="exit 1 with a diff when the output is out of date"))
     check.add_argument("--no-diff", dest="diff", action="store_false", help="do not print the diff")
     with_paths(commands.add_parser("validate", help="check the specs only"), output=False)
@@ -53,9 +65,21 @@ def _parser() -> argparse.ArgumentParser:
     against.add_argument("--against-dir", metavar="DIR", help="a folder holding the other version of the specs")
     diff.add_argument("--format", choices=("text", "json", "github"), default="text",
                       help="github: workflow annotations on the spec lines")
-    init = with_paths(commands.add_parser("init", help="write a commented starter spec for a new vendor"), output=False)
-    init.add_argument("slug", help="the vendor's package name (lower_snake_case); also the spec's file name")
+    init = with_paths(
+        commands.add_parser("init", help="write a commented starter spec for a new vendor, or copy one from the catalog"),
+        output=False,
+    )
+    init.add_argument("slug", nargs="?", help="the vendor's package name (lower_snake_case); also the spec's file name")
     init.add_argument("--force", action="store_true", help="overwrite an existing spec of that name")
+    source = init.add_mutually_exclusive_group()
+    source.add_argument("--from", dest="catalog", metavar="NAME", help="copy the catalog's spec NAME (slug defaults to NAME)")
+    source.add_argument("--list", action="store_true", help="list the catalog's specs")
+    sources = commands.add_parser("import", help="write or re-sync a draft spec from a published API description")
+    kinds = sources.add_subparsers(dest="kind", metavar="KIND", required=True)
+    openapi = with_paths(kinds.add_parser("openapi", help="an OpenAPI 3.x or Swagger 2.0 description (JSON or YAML)"), output=False)
+    openapi.add_argument("path", help="the description's file")
+    openapi.add_argument("--slug", required=True, help="the vendor's package name (lower_snake_case)")
+    openapi.add_argument("--output", dest="spec_file", metavar="FILE", help="the spec to write or re-sync (default: <specs>/<slug>.yaml)")
     return parser
 
 
@@ -65,8 +89,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    previous = _on_sigterm()
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, rather than at exit
+        return code
+    except Terminated:
+        return EXIT_SIGTERM
+    except BrokenPipeError:
+        return _reader_gone()
     except SpecErrors as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
@@ -77,10 +108,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(paint(f"codegen: {exc}", RED, sys.stderr), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_SIGINT
     except Exception as exc:  # report, never a bare traceback
         print(f"codegen: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+EXIT_SIGINT = 130
+EXIT_SIGTERM = 143
+"""128 + the signal's number, as a shell reports a process the signal ended."""
+
+
+def _on_sigterm() -> signal.Handlers | Callable[[int, FrameType | None], Any] | int | None:
+    """Make SIGTERM unwind the command as SIGINT does (staging removed, workers stopped,
+    the old tree kept); returns the handler it replaced, None outside the main thread."""
+    import threading
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, terminate)
+
+
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell shows for a program that stopped because its reader left."""
+
+
+def _reader_gone() -> int:
+    """Stop quietly once the reader of stdout is gone (``codegen check | head``), as
+    programs killed by SIGPIPE do; what is still buffered goes nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (tests capture it)
+        pass
+    finally:
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -89,10 +158,12 @@ def _config(args: argparse.Namespace) -> Config:
         specs=getattr(args, "specs", None),
         output=getattr(args, "output", None),
         templates=getattr(args, "templates", None),
+        allow_outside=getattr(args, "allow_outside", False),
     )
 
 
 def _run(args: argparse.Namespace) -> int:
+    """Call the command's one function, print the report it returns, exit with its code."""
     if args.command == "schema":
         import json
 
@@ -101,16 +172,54 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(spec_json_schema(), indent=2, sort_keys=True))
         return 0
     config = _config(args)
-    report = _Reporter(quiet=args.quiet, verbose=args.verbose)
+    out = _Printer(quiet=args.quiet, verbose=args.verbose)
     if args.command == "init":
-        return _init(config, report, args.slug, force=args.force)
+        if args.list:
+            from codegen.catalog import entries
+
+            for entry in entries():
+                print(f"{entry.slug:<12} {entry.name:<20} {entry.docs_url} (read {entry.read_on})")
+            return 0
+        if args.catalog:
+            from codegen.catalog import copy_spec
+
+            init = copy_spec(config, args.catalog, args.slug, force=args.force)
+        elif args.slug:
+            from codegen.starter import write_starter
+
+            init = write_starter(config, args.slug, force=args.force)
+        else:
+            from codegen.errors import UsageError
+
+            raise UsageError("init needs a slug, --from NAME or --list")
+        for path in init.written:
+            out.info(f"wrote {display(path, config.root)}", GREEN)
+        out.info(f"next: edit it, then run 'codegen build' ({out.elapsed()})")
+        return init.exit_code
+    if args.command == "import":
+        return _print_import(config, args, out)
     if args.command == "diff":
-        return _diff(config, report, args)
+        from codegen.compare import diff_specs
+
+        diff = diff_specs(config, args.against, args.against_dir, args.format)
+        if args.format != "text" or not out.quiet or diff.breaking:
+            sys.stdout.write(diff.text)
+        return diff.exit_code
     if args.command == "validate":
-        return _validate(config, report)
+        from codegen.build import validate
+
+        valid = validate(config)
+        for shown in valid.specs:
+            out.detail(f"valid: {shown}")
+        out.info(f"{len(valid.specs)} spec{'s' if len(valid.specs) != 1 else ''} valid")
+        return valid.exit_code
     if args.command == "check":
-        return _check(config, report, show_diff=args.diff)
-    return _build(config, report, force=args.force)
+        from codegen.build import check
+
+        return _print_check(check(config), out, show_diff=args.diff)
+    from codegen.build import build
+
+    return _print_build(build(config, force=args.force), out)
 
 
 RED, GREEN, YELLOW, DIM = "31", "32", "33", "2"
@@ -132,7 +241,7 @@ def milliseconds(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
-class _Reporter:
+class _Printer:
     def __init__(self, quiet: bool, verbose: bool) -> None:
         self.quiet = quiet
         self.verbose = verbose and not quiet
@@ -149,129 +258,70 @@ class _Reporter:
         if self.verbose:
             print(paint(line, colour, sys.stdout) if colour else line)
 
-
-def _diff(config: Config, report: _Reporter, args: argparse.Namespace) -> int:
-    from codegen.evolution import EXIT_BREAKING, compare, compile_folder, compile_revision, render
-
-    folder = args.against_dir
-    if folder is None and args.against is not None and Path(args.against).is_dir():
-        folder = args.against
-    if folder is not None:
-        other = Path.cwd() / folder
-        if not other.is_dir():
-            from codegen.errors import UsageError
-
-            raise UsageError(f"{folder} is not a folder")
-        against, old = folder, compile_folder(other.resolve(), config.root)
-    else:
-        against = args.against or "HEAD"
-        old = compile_revision(config.specs, against)
-    changes = compare(old, compile_folder(config.specs, config.root), config.output.name, display(config.specs, config.root))
-    text = render(changes, against, args.format)
-    if args.format != "text" or not report.quiet or any(c.breaking for c in changes):
-        sys.stdout.write(text)
-    return EXIT_BREAKING if any(c.breaking for c in changes) else 0
+    def error(self, line: str) -> None:
+        print(paint(line, RED, sys.stderr), file=sys.stderr)
 
 
-def _init(config: Config, report: _Reporter, slug: str, force: bool) -> int:
-    from codegen.starter import write_starter
+def _print_import(config: Config, args: argparse.Namespace, out: _Printer) -> int:
+    from codegen.openapi_import import import_openapi
 
-    for path in write_starter(config, slug, force=force):
-        report.info(f"wrote {display(path, config.root)}", GREEN)
-    report.info(f"next: edit it, then run 'codegen build' ({report.elapsed()})")
-    return 0
-
-
-def _validate(config: Config, report: _Reporter) -> int:
-    from codegen.build import spec_sources, validate_specs
-
-    specs = validate_specs(spec_sources(config))
-    for validated in specs:
-        report.detail(f"valid: {validated.loaded.display_path}")
-    report.info(f"{len(specs)} spec{'s' if len(specs) != 1 else ''} valid")
-    return 0
-
-
-def _build(config: Config, report: _Reporter, force: bool) -> int:
-    from codegen.build import is_up_to_date
-
-    output = display(config.output, config.root)
-    if not force and is_up_to_date(config):
-        from codegen.build import stale_staging
-
-        if stale_staging(config.output):  # a build killed after its swap: the tree is whole
-            from codegen.write import locked, remove_stale_staging
-
-            with locked(config.output):
-                remove_stale_staging(config.output)
-        if report.verbose:
-            from codegen.build import expected_paths
-            from codegen.config import spec_files
-
-            for path in expected_paths(sorted(p.stem for p in spec_files(config.specs))):
-                report.detail(f"skipped {output}/{path} (up to date)", DIM)
-        report.info(f"{output} is up to date ({report.elapsed()})")
-        return 0
-    from codegen.build import compile_specs
-    from codegen.write import apply, generated_texts, locked, plan_changes, remove_stale_staging, scan
-
-    before = scan(config.output)
-    plan = compile_specs(config, generated_texts(before))
-    started = time.perf_counter()
-    with locked(config.output):
-        remove_stale_staging(config.output)
-        # Scanned again, since another build may have written meanwhile.
-        changes = plan_changes(config.output, plan.files, scan(config.output, before), force)
-        if changes.changed:
-            apply(config.output, plan.files, changes)
-    plan.timings.append(("write", time.perf_counter() - started))
-    for path in changes.written:
-        report.detail(f"wrote   {output}/{path}", GREEN)
-    for path in changes.removed:
-        report.detail(f"removed {output}/{path}", YELLOW)
-    for path in changes.unchanged:
-        report.detail(f"skipped {output}/{path} (unchanged)", DIM)
-    for label, seconds in plan.timings:
-        report.detail(f"{milliseconds(seconds):>8}  {label}")
-    report.info(
-        f"{output}: {len(changes.written)} written, {len(changes.removed)} removed,"
-        f" {len(changes.unchanged)} unchanged ({report.elapsed()})"
+    output = Path.cwd() / args.spec_file if args.spec_file else None
+    result = import_openapi(Path(args.path), args.slug, config.specs, output, config.root)
+    for line in result.lines + result.added:
+        out.detail(line)
+    for line in result.flagged:
+        out.info(line, YELLOW)
+    for line in result.unmapped:
+        out.info(f"not mapped: {line}", YELLOW)
+    verb = "re-synced" if result.resynced else "wrote"
+    out.info(
+        f"{verb} {display(result.target, config.root)}: {result.statuses} statuses, {result.errors} errors,"
+        f" {result.envelopes} envelopes; {result.mapped} documented error responses mapped,"
+        f" {len(result.unmapped)} not mapped, {len(result.flagged)} no longer documented ({out.elapsed()})",
+        GREEN,
     )
     return 0
 
 
-def _check(config: Config, report: _Reporter, show_diff: bool) -> int:
-    from codegen.build import is_up_to_date
+def _print_build(report: BuildReport, out: _Printer) -> int:
+    if report.up_to_date:
+        for path in report.unchanged:
+            out.detail(f"skipped {report.output}/{path} (up to date)", DIM)
+        out.info(f"{report.output} is up to date ({out.elapsed()})")
+        return report.exit_code
+    for path in report.written:
+        out.detail(f"wrote   {report.output}/{path}", GREEN)
+    for path in report.removed:
+        out.detail(f"removed {report.output}/{path}", YELLOW)
+    for path in report.unchanged:
+        out.detail(f"skipped {report.output}/{path} (unchanged)", DIM)
+    for label, seconds in report.timings:
+        out.detail(f"{milliseconds(seconds):>8}  {label}")
+    out.info(
+        f"{report.output}: {len(report.written)} written, {len(report.removed)} removed,"
+        f" {len(report.unchanged)} unchanged ({out.elapsed()})"
+    )
+    return report.exit_code
 
-    output = display(config.output, config.root)
-    if is_up_to_date(config):
-        report.info(f"{output} is up to date")
+
+def _print_check(report: CheckReport, out: _Printer, show_diff: bool) -> int:
+    if not report.exit_code:
+        out.info(f"{report.output} is up to date")
         return 0
-    import difflib
-
-    from codegen.build import compile_specs
-    from codegen.write import generated_texts, scan
-
-    existing = scan(config.output)
-    plan = compile_specs(config, generated_texts(existing))
-    stale = []
-    for path in sorted(set(plan.files) | {p for p, f in existing.items() if f.generated}):
-        old = existing[path].text if path in existing else None
-        new = plan.files.get(path)
-        if old == new:
-            continue
-        stale.append(path)
-        if show_diff and not report.quiet:
-            diff = difflib.unified_diff(
-                (old or "").splitlines(keepends=True),
-                (new or "").splitlines(keepends=True),
-                fromfile=f"a/{output}/{path}" if old is not None else "/dev/null",
-                tofile=f"b/{output}/{path}" if new is not None else "/dev/null",
-            )
-            sys.stdout.writelines(diff)
-    if not stale:
-        report.info(f"{output} is up to date")
-        return 0
-    message = f"codegen: {len(stale)} file{'s' if len(stale) != 1 else ''} in {output} out of date; run 'codegen build'"
-    print(paint(message, RED, sys.stderr), file=sys.stderr)
-    return 1
+    if report.written_by:
+        # First, since it explains every other line: the tree is another version's.
+        versions = ", ".join(v or "an earlier version" for v in report.written_by)
+        out.error(
+            f"codegen: {report.output}/ was written by codegen {versions}, this is {__version__}:"
+            " run `codegen build` (or pin the same version in pre-commit)"
+        )
+        sys.stderr.flush()
+    if show_diff and not out.quiet:
+        sys.stdout.writelines(report.diff)
+    if report.unexpected:
+        listing = "".join(f"\n  {report.output}/{p}" for p in report.unexpected)
+        out.error(f"codegen: files or folders that codegen does not write stand inside the generated package:{listing}")
+    if report.stale:
+        count = len(report.stale)
+        out.error(f"codegen: {count} file{'s' if count != 1 else ''} in {report.output} out of date; run 'codegen build'")
+    return report.exit_code

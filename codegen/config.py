@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from codegen.errors import UsageError
 
-KNOWN_KEYS = ("specs", "output", "templates")
+KNOWN_KEYS = ("specs", "output", "templates", "allow_outside")
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
@@ -16,7 +16,17 @@ class Config(NamedTuple):
     """The folder that paths in messages and headers are relative to."""
     specs: Path
     output: Path
+    """Its parent folder resolved, itself not: a symbolic link stays visible (``build.guard_output``)."""
     templates: Path | None
+    allow_outside: bool = False
+    """Whether the output may be a symbolic link or lie outside the project."""
+    package_name: str = ""
+    """The generated package's name, when it is not the output folder's (a followed link's)."""
+
+    @property
+    def package(self) -> str:
+        """The generated package's name: the output folder's, as the user names it."""
+        return self.package_name or self.output.name
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -33,6 +43,7 @@ def load_config(
     specs: str | None = None,
     output: str | None = None,
     templates: str | None = None,
+    allow_outside: bool = False,
 ) -> Config:
     pyproject = find_pyproject(cwd)
     settings: dict[str, Any] = {}
@@ -50,7 +61,10 @@ def load_config(
         for key, value in settings.items():
             if key not in KNOWN_KEYS:
                 raise UsageError(f"{pyproject}: unknown setting '{key}' in [tool.codegen]; known: {', '.join(KNOWN_KEYS)}")
-            if not isinstance(value, str):
+            if key == "allow_outside":
+                if not isinstance(value, bool):
+                    raise UsageError(f"{pyproject}: [tool.codegen] {key} must be true or false")
+            elif not isinstance(value, str):
                 raise UsageError(f"{pyproject}: [tool.codegen] {key} must be a string path")
         if settings:
             root = pyproject.parent
@@ -61,14 +75,20 @@ def load_config(
         value = settings.get(key, default)
         return (root / value).resolve() if value is not None else None
 
+    import os
+
     specs_path = resolve(specs, "specs", "specs")
-    output_path = resolve(output, "output", "generated")
-    assert specs_path is not None and output_path is not None
+    output_setting = (cwd / output) if output is not None else root / settings.get("output", "generated")
+    # Its folder resolved, but not the output itself: a link there must be seen to be refused.
+    absolute = Path(os.path.abspath(output_setting))
+    output_path = absolute.parent.resolve() / absolute.name
+    assert specs_path is not None
     return Config(
         root=root.resolve(),
         specs=specs_path,
         output=output_path,
         templates=resolve(templates, "templates", None),
+        allow_outside=allow_outside or settings.get("allow_outside", False),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ MAX_SPEC_BYTES = 5 * 1024 * 1024
 # Limits on the loaded data: YAML aliases can make a small file expand without bound.
 MAX_DEPTH = 64
 MAX_VALUES = 250_000
+MAX_EXPANDED_CHARS = 8 * 1024 * 1024  # characters of every scalar, each alias counted again
+MAX_NUMBER_DIGITS = 100
 
 # A path into the loaded data; list indices are written as strings too.
 DataPath = tuple[str, ...]
@@ -75,7 +78,10 @@ def parse_spec_bytes(raw: bytes, path: Path, display_path: str) -> LoadedSpec:
 
     from codegen import yaml_fast
 
-    fast = yaml_fast.parse(text)
+    try:
+        fast = yaml_fast.parse(text)
+    except yaml_fast.Rejected as exc:
+        raise fail(exc.line, exc.column, exc.message) from None
     if fast is not None and isinstance(fast[0], dict):
         data, positions, key_positions = fast
         return _not_too_deep(
@@ -88,6 +94,8 @@ def parse_spec_bytes(raw: bytes, path: Path, display_path: str) -> LoadedSpec:
                 key_positions={k: Position(*v) for k, v in key_positions.items()},
             )
         )
+
+    _check_fast_events(text, fail)  # before ruamel.yaml, which is slow on what these refuse
 
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -134,10 +142,15 @@ _PLAIN_TAGS = frozenset(
 
 
 def _check_events(events: Any, fail: Any) -> None:
-    """Reject what the loader would accept and regret: foreign tags, recursive or exploding aliases."""
-    # One entry per open mapping or list: its anchor and how many values it holds, aliases expanded.
-    open_nodes: list[list[Any]] = [[None, 0]]
-    sizes: dict[str, int] = {}
+    """Reject what the loader would accept and regret, as soon as the parser's events show it.
+
+    Foreign tags, recursive aliases, aliases that expand past ``MAX_VALUES`` values or
+    ``MAX_EXPANDED_CHARS`` characters, nesting deeper than ``MAX_DEPTH``, numbers too long
+    to convert and lone surrogates. Raises the located error of the first one met.
+    """
+    # One entry per open mapping or list: its anchor, and its values and characters, aliases expanded.
+    open_nodes: list[list[Any]] = [[None, 0, 0]]
+    sizes: dict[str, tuple[int, int]] = {}
     for event in events:
         kind = type(event).__name__
         mark = event.start_mark
@@ -146,16 +159,22 @@ def _check_events(events: Any, fail: Any) -> None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             raise fail(mark.line + 1, mark.column + 1, f"YAML tag '{shown}' is not allowed; write a plain value")
         if kind in ("MappingStartEvent", "SequenceStartEvent"):
-            open_nodes.append([event.anchor, 1])
+            open_nodes.append([event.anchor, 1, 0])
+            # The document's mapping holds paths of length 0: a value at depth d has d - 1 keys.
+            if len(open_nodes) - 2 > MAX_DEPTH:
+                raise fail(mark.line + 1, mark.column + 1, f"nested more than {MAX_DEPTH} levels deep; a spec has no use for such depth")
             continue
+        if kind in ("ScalarEvent", "AliasEvent") and len(open_nodes) - 1 > MAX_DEPTH:
+            raise fail(mark.line + 1, mark.column + 1, f"nested more than {MAX_DEPTH} levels deep; a spec has no use for such depth")
         if kind in ("MappingEndEvent", "SequenceEndEvent"):
-            anchor, size = open_nodes.pop()
+            anchor, values, chars = open_nodes.pop()
             if anchor is not None:
-                sizes[anchor] = size
+                sizes[anchor] = (values, chars)
         elif kind == "ScalarEvent":
-            size = 1
+            values, chars = 1, len(event.value)
+            _check_scalar(event, fail)
             if event.anchor is not None:
-                sizes[event.anchor] = 1
+                sizes[event.anchor] = (values, chars)
         elif kind == "AliasEvent":
             if any(node[0] == event.anchor for node in open_nodes):
                 raise fail(
@@ -163,16 +182,63 @@ def _check_events(events: Any, fail: Any) -> None:
                     mark.column + 1,
                     f"alias '*{event.anchor}' is inside the value its anchor names; a spec cannot be recursive",
                 )
-            size = sizes.get(event.anchor, 1)
+            values, chars = sizes.get(event.anchor, (1, 0))
         else:
             continue
-        open_nodes[-1][1] += size
-        if open_nodes[-1][1] > MAX_VALUES:
+        open_nodes[-1][1] += values
+        open_nodes[-1][2] += chars
+        if open_nodes[-1][1] > MAX_VALUES or open_nodes[-1][2] > MAX_EXPANDED_CHARS:
+            limit = f"{MAX_VALUES:,} values" if open_nodes[-1][1] > MAX_VALUES else f"{MAX_EXPANDED_CHARS:,} characters"
             raise fail(
                 mark.line + 1,
                 mark.column + 1,
-                f"the spec expands to more than {MAX_VALUES:,} values here; do YAML aliases (*name) repeat large parts?",
+                f"the spec expands to more than {limit} here; do YAML aliases (*name) repeat large parts?",
             )
+
+
+def _check_fast_events(text: str, fail: Any) -> None:
+    """``_check_events`` at libyaml's speed; its syntax errors are left to ruamel.yaml's messages."""
+    from codegen import yaml_fast
+
+    events = yaml_fast.events(text)
+    if events is None:
+        return
+    try:
+        _check_events(events, fail)
+    except yaml_fast.SyntaxProblem:
+        pass  # ruamel.yaml below says what is wrong, and where
+    except yaml_fast.TooDeep as deep:
+        # The text up to libyaml's limit holds the level past ours: find where it opens.
+        try:
+            _check_events(yaml_fast.events(text[: deep.index]), fail)
+        except (yaml_fast.SyntaxProblem, yaml_fast.TooDeep):
+            pass
+        raise fail(deep.line, deep.column, f"nested more than {MAX_DEPTH} levels deep; a spec has no use for such depth") from None
+
+
+_LONG_NUMBER = re.compile(r"[-+]?[0-9][0-9_]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_scalar(event: Any, fail: Any) -> None:
+    """A number longer than any spec needs (Python would refuse to convert it), or a lone surrogate."""
+    mark = event.start_mark
+    value = event.value
+    plain = event.implicit[0] and not event.style
+    if plain and len(value) > MAX_NUMBER_DIGITS and _LONG_NUMBER.fullmatch(value):
+        from codegen.yaml_fast import digits_message
+
+        raise fail(mark.line + 1, mark.column + 1, digits_message(len(value), MAX_NUMBER_DIGITS))
+    found = _SURROGATE.search(value)
+    if found is not None:
+        start = max(found.start() - 20, 0)
+        excerpt = value[start : found.end() + 20].encode("utf-8", "backslashreplace").decode("utf-8")
+        raise fail(
+            mark.line + 1,
+            mark.column + 1,
+            f"the string \"{excerpt[:80]}\" holds a lone surrogate (\\u{ord(found.group()):04x}), which is not a"
+            " character; remove the escape or complete the pair",
+        )
 
 
 def _yaml_problem(exc: Any) -> tuple[int, int, str]:
@@ -258,6 +324,12 @@ def _plain_collection(node: Any, path: DataPath, loaded: LoadedSpec) -> Any:
             child = path + (str(key),)
             key_line, key_col = node.lc.key(key)
             value_line, value_col = node.lc.value(key)
+            if child in loaded.key_positions:
+                from codegen.yaml_fast import twice_message
+
+                first = loaded.key_positions[child].line
+                loaded.key_positions[child] = Position(key_line + 1, key_col + 1)
+                raise loaded.error(child, twice_message(str(key), first), key=True)
             loaded.key_positions[child] = Position(key_line + 1, key_col + 1)
             loaded.positions[child] = Position(value_line + 1, value_col + 1)
             if not isinstance(key, (str, int)) or isinstance(key, bool):

@@ -247,6 +247,21 @@ RETRYING_EXPORTS = (
 """What a vendor's ``retrying.py`` exports; its package imports it only when one is used."""
 
 
+@dataclass(frozen=True)
+class StreamsIR:
+    """A vendor's streams, as tables for its ``streams`` module (see ``resolve_streams``)."""
+
+    framing: str
+    errors: tuple[tuple[Any, ...], ...]
+    """(event type or None, condition or None, status or None) per error rule."""
+    content: tuple[Any, ...] | None
+    """("events", names) or ("when", condition); None: every event that is not an error."""
+    resume: tuple[Any, ...] | None
+    """("last_event_id", None) or ("cursor", path)."""
+    doc: tuple[str, ...]
+    """What the module's docstring says about the stream, one line each."""
+
+
 @dataclass
 class VendorIR:
     slug: str
@@ -280,6 +295,8 @@ class VendorIR:
     fallback_policy: str
     converter_imports: list[str]
     reference: list[ReferenceIR]
+    streams: StreamsIR | None = None
+    """What the ``streams`` module prints; None without a ``streams`` section."""
 
     @property
     def summary(self) -> dict[str, str]:

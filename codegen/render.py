@@ -46,6 +46,7 @@ SHARED_TEMPLATES = {
     "_matching.py": "package/_matching.py.jinja",
     "_retrying.py": "package/_retrying.py.jinja",
     "_runtime.py": "package/_runtime.py.jinja",
+    "_streams.py": "package/_streams.py.jinja",
     "transports.py": "package/transports.py.jinja",
 }
 VENDOR_TEMPLATES = {
@@ -56,6 +57,8 @@ VENDOR_TEMPLATES = {
     "retry.py": "vendor/retry.py.jinja",
     "retrying.py": "vendor/retrying.py.jinja",
 }
+STREAMS_TEMPLATE = "vendor/streams.py.jinja"
+"""Rendered for vendors whose spec has a ``streams`` section."""
 EMPTY_MODELS_TEMPLATE = "vendor/models_empty.py.jinja"
 MACROS_TEMPLATE = "vendor/macros.jinja"
 
@@ -145,7 +148,7 @@ class Renderer:
 
     def compile_templates(self) -> None:
         """Compile every template now (worker processes then share them)."""
-        names = [*SHARED_TEMPLATES.values(), *VENDOR_TEMPLATES.values(), EMPTY_MODELS_TEMPLATE]
+        names = [*SHARED_TEMPLATES.values(), *VENDOR_TEMPLATES.values(), STREAMS_TEMPLATE, EMPTY_MODELS_TEMPLATE]
         for name in [*names, MACROS_TEMPLATE]:
             self.env.get_template(name)
 
@@ -187,10 +190,13 @@ class Renderer:
             | {base for c in vendor.classes for base in c.bases if base in SHARED_CATEGORY_CLASSES.values()},
             key=str.lower,
         )
-        return {
+        files = {
             name: self.render(template, v=vendor, shared_imports=shared_imports)
             for name, template in VENDOR_TEMPLATES.items()
         }
+        if vendor.streams is not None:
+            files["streams.py"] = self.render(STREAMS_TEMPLATE, v=vendor, s=vendor.streams)
+        return files
 
     def empty_models(self, vendor: VendorIR) -> str:
         return self.render(EMPTY_MODELS_TEMPLATE, v=vendor)

@@ -32,6 +32,7 @@ from codegen.naming import (
 )
 from codegen.policies import resolve_policy
 from codegen.reference import reference_rows
+from codegen.resolve_streams import resolve_streams
 from codegen.spec import Error, Spec
 from codegen.validate import ValidatedSpec
 
@@ -90,6 +91,7 @@ def resolve(validated: ValidatedSpec) -> VendorIR:
         fallback_policy=builder.by_name[fallback_class_name(spec, "unexpected")].policy,
         converter_imports=sorted(c for c in converters if c is not None),
         reference=reference_rows(spec, builder.ordered, policies),
+        streams=resolve_streams(spec),
     )
     return vendor
 

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from codegen.regex_safety import MAX_GROUP_DEPTH, compiled_pattern, group_depth, template_pattern
+
 SPEC_VERSION = 1
 
 # Limits that keep generated code and runtime behaviour sane.
@@ -269,12 +271,23 @@ AttributeType = Literal["str", "int", "float"]
 
 
 def _compiles(pattern: str) -> str:
+    depth = group_depth(pattern)
+    if depth > MAX_GROUP_DEPTH:
+        raise rule(f"groups nest {depth} deep; a pattern may nest them at most {MAX_GROUP_DEPTH} deep")
     try:
-        re.compile(pattern)
+        compiled_pattern(pattern)
     except re.error as exc:
         near = f" near {pattern[exc.pos:exc.pos + 20]!r}" if exc.pos is not None else ""
         raise rule(f"invalid regular expression: {exc.msg} at position {exc.pos}{near}") from None
     return pattern
+
+
+def _template_compiles(template: str) -> str:
+    try:
+        template_pattern(template)
+    except ValueError as exc:
+        raise rule(f"invalid template: {exc}") from None
+    return template
 
 
 class Error(ClassDoc):
@@ -285,6 +298,8 @@ class Error(ClassDoc):
     parent: Annotated[str, Field(pattern=CLASS_NAME)] | None = None
     """Another error of this spec to subclass instead of the status class."""
     patterns: list[Annotated[str, Field(min_length=1, max_length=MAX_PATTERN_LENGTH), AfterValidator(_compiles)]] = []
+    templates: list[Annotated[str, Field(min_length=1, max_length=MAX_PATTERN_LENGTH), AfterValidator(_template_compiles)]] = []
+    """Messages with placeholders, "Model '{model_id}' not found"; each joins ``patterns`` compiled."""
     attributes: dict[Annotated[str, Field(pattern=ATTRIBUTE_NAME, max_length=60)], AttributeType] = {}
     """Types of the named groups of ``patterns``; a group not listed here is a ``str``."""
     category: Category | None = None
@@ -299,6 +314,25 @@ class Error(ClassDoc):
             raise rule(f"'{value}' is a Python keyword and cannot name a class; choose another name")
         return value
 
+    @model_validator(mode="after")
+    def templates_become_patterns(self) -> Error:
+        """Each template joins ``patterns`` as its regex, after the patterns written as such."""
+        if not self.templates:
+            return self
+        patterns = list(self.patterns)
+        attributes: dict[str, str] = dict(self.attributes)
+        for index, template in enumerate(self.templates):
+            regex, types = template_pattern(template)
+            patterns.append(regex)
+            for name, kind in types.items():
+                if kind != "str" and attributes.setdefault(name, kind) != kind:
+                    raise rule(
+                        f"placeholder {{{name}:{kind}}} of template {index} is declared {attributes[name]} under attributes;"
+                        " make the two agree",
+                        "templates",
+                    )
+        return self.model_copy(update={"patterns": patterns, "attributes": attributes})
+
 
 class OperationFailures(Strict):
     """Failures reported inside a successful response, such as a failed job in a poll."""
@@ -306,6 +340,67 @@ class OperationFailures(Strict):
     envelope: Annotated[str, Field(pattern=ENVELOPE_NAME)]
     family: Family
     errors: list[Error] = []
+
+
+EventName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\r\n\x00]+$")]
+# ``when``: one condition, or a list of them that must all hold.
+Conditions = Condition | Annotated[list[Condition], Field(min_length=1, max_length=20)]
+
+
+class StreamErrorRule(Strict):
+    """Which events of a stream report an error, and the envelope their data is in."""
+
+    event: EventName | None = None
+    """The SSE event type, such as ``error``."""
+    when: Conditions | None = None
+    """A condition on the event's data (a JSON object), such as ``{path: error, is: object}``."""
+    envelope: Annotated[str, Field(pattern=ENVELOPE_NAME)]
+    status: Annotated[int, Field(ge=400, le=599)] | None = None
+    """The HTTP status whose class an error of unknown code takes; none by default."""
+
+    @model_validator(mode="after")
+    def says_which(self) -> StreamErrorRule:
+        if self.event is None and self.when is None:
+            raise rule("a stream error needs 'event' (an SSE event type), 'when' (a condition on the data), or both")
+        return self
+
+
+class StreamContent(Strict):
+    """Which events carry content: once one is delivered, the stream is not replayed."""
+
+    events: Annotated[list[EventName], Field(min_length=1, max_length=100)] | None = None
+    when: Conditions | None = None
+
+    @model_validator(mode="after")
+    def one_way(self) -> StreamContent:
+        if (self.events is None) == (self.when is None):
+            raise rule("content takes exactly one of 'events' (SSE event types) or 'when' (a condition on the data)")
+        return self
+
+
+class StreamResume(Strict):
+    """How a broken stream resumes: SSE's ``Last-Event-ID``, or a cursor in the events."""
+
+    last_event_id: bool = False
+    cursor: BodyPath | None = None
+    """A path into each event's data, such as ``sequence_number``."""
+
+    @model_validator(mode="after")
+    def one_way(self) -> StreamResume:
+        if self.last_event_id == (self.cursor is not None):
+            raise rule("resume takes exactly one of 'last_event_id: true' or 'cursor' (a path into the data)")
+        return self
+
+
+class Streams(Strict):
+    """The vendor's streaming responses: framing, error events, content, resuming."""
+
+    framing: Literal["sse", "ndjson"] = "sse"
+    """``sse``: Server-Sent Events; ``ndjson``: one JSON value per line."""
+    errors: Annotated[list[StreamErrorRule], Field(min_length=1, max_length=20)]
+    content: StreamContent | None = None
+    """By default every event that is not an error is content."""
+    resume: StreamResume | None = None
 
 
 class Spec(Strict):
@@ -320,6 +415,7 @@ class Spec(Strict):
     statuses: dict[Annotated[int, Field(ge=100, le=599)], StatusClass] = {}
     errors: Annotated[list[Error], Field(max_length=MAX_ERRORS)] = []
     operation_failures: OperationFailures | None = None
+    streams: Streams | None = None
 
 
 def spec_json_schema() -> dict[str, Any]:

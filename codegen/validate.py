@@ -359,8 +359,9 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     from codegen.naming import derived_class_names
 
     names: dict[str, DataPath] = {}
+    folded_names: dict[str, str] = {}  # lower case -> the name first given
     for name, path in derived_class_names(spec):
-        yield from _name_problems(loaded, names, name, path)
+        yield from _name_problems(loaded, names, folded_names, name, path)
     yield from _generated_name_problems(loaded, spec, set(names))
 
     for section, errors in error_sections(spec):
@@ -390,7 +391,35 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
                     "an operation failure needs a code",
                 )
 
+    yield from _stream_problems(loaded, spec, envelopes)
     yield from _group_problems(loaded, spec)
+
+
+def _stream_problems(loaded: LoadedSpec, spec: Spec, envelopes: list[str]) -> Iterator[SpecError]:
+    streams = spec.streams
+    if streams is None:
+        return
+    lines = streams.framing == "ndjson"
+    for index, rule in enumerate(streams.errors):
+        path = ("streams", "errors", str(index))
+        if rule.envelope not in envelopes:
+            hint = _did_you_mean(rule.envelope, envelopes) or _defined(envelopes)
+            yield loaded.error((*path, "envelope"), f"envelope '{rule.envelope}' is not defined under envelopes{hint}")
+        if lines and rule.event is not None:
+            yield loaded.error(
+                (*path, "event"),
+                "ndjson streams have no event types; recognise error lines by 'when', a condition on the data",
+            )
+    if lines and streams.content is not None and streams.content.events is not None:
+        yield loaded.error(
+            ("streams", "content", "events"),
+            "ndjson streams have no event types; say which lines are content by 'when', a condition on the data",
+        )
+    if lines and streams.resume is not None and streams.resume.last_event_id:
+        yield loaded.error(
+            ("streams", "resume", "last_event_id"),
+            "Last-Event-ID belongs to Server-Sent Events; an ndjson stream resumes by 'cursor'",
+        )
 
 
 def _generated_name_problems(loaded: LoadedSpec, spec: Spec, class_names: set[str]) -> Iterator[SpecError]:
@@ -487,7 +516,7 @@ def error_sections(spec: Spec) -> Iterator[tuple[DataPath, list[Error]]]:
 
 
 def _name_problems(
-    loaded: LoadedSpec, names: dict[str, DataPath], name: str, path: DataPath
+    loaded: LoadedSpec, names: dict[str, DataPath], folded_names: dict[str, str], name: str, path: DataPath
 ) -> Iterator[SpecError]:
     folded = name.lower()
     if name in SHARED_NAMES:
@@ -496,18 +525,19 @@ def _name_problems(
         yield loaded.error(path, f"class name '{name}' would shadow the Python builtin of that name; choose another name")
     elif keyword.iskeyword(name):
         yield loaded.error(path, f"class name '{name}' is a Python keyword")
-    for other, other_path in names.items():
-        if other == name:
-            yield loaded.error(path, f"class name '{name}' is already used at {_where(loaded, other_path)}; rename one of them")
-            return
-        if other.lower() == folded:
-            yield loaded.error(
-                path,
-                f"class name '{name}' differs only in case from '{other}' at {_where(loaded, other_path)};"
-                " the two would clash on case-insensitive file systems and in snake_case; rename one of them",
-            )
-            return
+    if name in names:
+        yield loaded.error(path, f"class name '{name}' is already used at {_where(loaded, names[name])}; rename one of them")
+        return
+    other = folded_names.get(folded)
+    if other is not None:
+        yield loaded.error(
+            path,
+            f"class name '{name}' differs only in case from '{other}' at {_where(loaded, names[other])};"
+            " the two would clash on case-insensitive file systems and in snake_case; rename one of them",
+        )
+        return
     names[name] = path
+    folded_names[folded] = name
 
 
 def _where(loaded: LoadedSpec, path: DataPath) -> str:
@@ -561,8 +591,8 @@ def _error_problems(
 
     groups: set[str] = set()
     for index, pattern in enumerate(error.patterns):
-        pattern_path = (*path, "patterns", str(index))
-        compiled = re.compile(pattern)
+        pattern_path = pattern_source(path, error, index)
+        compiled = regex_safety.compiled_pattern(pattern)
         problem = regex_safety.backtracking_problem(pattern)
         if problem is not None:
             yield loaded.error(pattern_path, f"pattern is prone to catastrophic backtracking: {problem}")
@@ -581,11 +611,19 @@ def _error_problems(
             )
 
 
+def pattern_source(path: DataPath, error: Error, index: int) -> DataPath:
+    """Where the ``index``-th pattern of an error is written: under patterns, or as a template."""
+    written = len(error.patterns) - len(error.templates)
+    if index < written:
+        return (*path, "patterns", str(index))
+    return (*path, "templates", str(index - written))
+
+
 def _group_types(error: Error) -> dict[str, str]:
     return {
         group: error.attributes.get(group, "str")
         for pattern in error.patterns
-        for group in re.compile(pattern).groupindex
+        for group in regex_safety.compiled_pattern(pattern).groupindex
     }
 
 
@@ -658,21 +696,60 @@ def _group_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
 
 
 def _shadowing(loaded: LoadedSpec, section: DataPath, members: list[tuple[int, Error]]) -> Iterator[SpecError]:
-    earlier: list[tuple[str, Error]] = []
-    for index, error in members:
+    """Patterns that an earlier one always wins over, tried only among patterns proven fast.
+
+    Nothing is matched with a pattern the backtracking check rejects (that is reported on
+    its own). Earlier patterns are indexed by literal text each of their matches holds,
+    so each sample is tried only against the patterns that could match it.
+    """
+    index = _LiteralIndex()
+    for position, error in members:
         for pattern_index, pattern in enumerate(error.patterns):
-            probes = regex_safety.witnesses(pattern) + [
-                m for m in _example_messages(error) if re.search(pattern, m)
-            ]
-            for previous, owner in earlier:
-                if previous == pattern or (probes and all(re.search(previous, p) for p in probes)):
-                    yield loaded.error(
-                        (*section, str(index), "patterns", str(pattern_index)),
-                        f"pattern can never match: the earlier pattern {previous!r} of '{owner.name}' matches first;"
-                        " put the more specific pattern first, or make them distinct",
-                    )
-                    break
-        earlier.extend((p, error) for p in error.patterns)
+            if regex_safety.backtracking_problem(pattern) is not None:
+                continue
+            compiled = regex_safety.compiled_pattern(pattern)
+            probes = regex_safety.witnesses(pattern) + [m for m in _example_messages(error) if compiled.search(m)]
+            if probes or pattern in index.patterns:
+                for previous, owner in index.candidates(probes[0] if probes else None):
+                    if previous.pattern == pattern or all(previous.search(p) for p in probes):
+                        yield loaded.error(
+                            (*section, str(position), *pattern_source((), error, pattern_index)),
+                            f"pattern can never match: the earlier pattern {previous.pattern!r} of '{owner.name}' matches first;"
+                            " put the more specific pattern first, or make them distinct",
+                        )
+                        break
+            index.add(compiled, error)
+
+
+class _LiteralIndex:
+    """Compiled patterns, grouped by the longest literal text each of their matches holds."""
+
+    def __init__(self) -> None:
+        self.order: list[tuple[re.Pattern[str], Error]] = []
+        self.by_literal: dict[str, list[int]] = {}
+        self.anywhere: list[int] = []
+        self.patterns: set[str] = set()
+
+    def add(self, compiled: re.Pattern[str], owner: Error) -> None:
+        self.order.append((compiled, owner))
+        self.patterns.add(compiled.pattern)
+        literal = regex_safety.required_literal(compiled.pattern)
+        if literal:
+            self.by_literal.setdefault(literal, []).append(len(self.order) - 1)
+        else:
+            self.anywhere.append(len(self.order) - 1)
+
+    def candidates(self, probe: str | None) -> Iterator[tuple[re.Pattern[str], Error]]:
+        """The patterns that may match ``probe`` (any, for None), in the order they were added."""
+        if probe is None:
+            yield from self.order
+            return
+        found = list(self.anywhere)
+        for literal, positions in self.by_literal.items():  # a substring test each: fast in C
+            if literal in probe:
+                found += positions
+        for position in sorted(found):
+            yield self.order[position]
 
 
 def _example_messages(error: Error) -> list[str]:

@@ -10,21 +10,19 @@ output's parent folder serialises concurrent builds.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import errno
 import os
 import shutil
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codegen.build import STAGING_PREFIX, stale_staging
 from codegen.errors import CodegenError
 from codegen.format import is_intact, read_header
-
+from codegen.layout import stale_staging, staging_folder
 
 
 @dataclass
@@ -87,7 +85,7 @@ def scan(output: Path, earlier: dict[str, ExistingFile] | None = None) -> dict[s
                 found[relative] = known
                 continue
             try:
-                with open(full, encoding="utf-8") as handle:
+                with open(full, encoding="utf-8", newline="") as handle:  # bytes as they are: no newline translation
                     text = handle.read()
             except (UnicodeDecodeError, OSError):
                 found[relative] = ExistingFile(relative, None, False)
@@ -132,35 +130,20 @@ def plan_changes(
     return changes
 
 
-@contextlib.contextmanager
-def locked(output: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the output's parent folder (no lock file is created)."""
-    import fcntl
-
-    parent = output.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(parent, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
 def remove_stale_staging(output: Path) -> None:
     """Remove what killed builds left behind; only called under the lock."""
     for entry in stale_staging(output):
         shutil.rmtree(entry, ignore_errors=True)
 
 
-def apply(output: Path, planned: dict[str, str], changes: TreeChanges) -> None:
-    """Swap in the planned tree; the caller holds the lock."""
-    staging = output.parent / f".{output.name}{STAGING_PREFIX}{os.getpid()}"
+def apply(output: Path, planned: dict[str, str], changes: TreeChanges, dropped: Collection[str] = ()) -> None:
+    """Swap in the planned tree, without the entries in ``dropped``; the caller holds the lock."""
+    staging = staging_folder(output, os.getpid())
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir()
     try:
-        _assemble(output, staging, planned, changes)
+        _assemble(output, staging, planned, changes, dropped)
         if output.exists():
             _exchange(staging, output)
         else:
@@ -179,13 +162,13 @@ def _relative_prefix(root: Path, folder: str) -> str:
     return "" if relative == os.curdir else Path(relative).as_posix() + "/"
 
 
-def _assemble(output: Path, staging: Path, planned: dict[str, str], changes: TreeChanges) -> None:
+def _assemble(output: Path, staging: Path, planned: dict[str, str], changes: TreeChanges, dropped: Collection[str]) -> None:
     removed = set(changes.removed)
     written = set(changes.written)
     if output.is_dir():
         for folder, dirs, files in os.walk(output):
             prefix = _relative_prefix(output, folder)
-            if _is_dead_cache(prefix, planned, removed):
+            if prefix.rstrip("/") in dropped or _is_dead_cache(prefix, planned, removed):
                 dirs[:] = []
                 continue
             target_dir = os.path.join(staging, prefix)
@@ -195,10 +178,12 @@ def _assemble(output: Path, staging: Path, planned: dict[str, str], changes: Tre
                 # os.walk lists a symlink to a folder without entering it: carry the link,
                 # unless the build writes below it (then a real folder takes its place).
                 below = prefix + name + "/"
+                if prefix + name in dropped:
+                    continue
                 if os.path.islink(os.path.join(folder, name)) and not any(p.startswith(below) for p in planned):
                     _carry_over(os.path.join(folder, name), os.path.join(target_dir, name))
             for name in files:
-                if prefix + name in removed or prefix + name in written:
+                if prefix + name in removed or prefix + name in written or prefix + name in dropped:
                     continue
                 _carry_over(os.path.join(folder, name), os.path.join(target_dir, name))
     for relative in sorted(written):

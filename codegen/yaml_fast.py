@@ -11,6 +11,7 @@ for meaning and for error messages.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 DataPath = tuple[str, ...]
@@ -46,6 +47,73 @@ class _Unsure(Exception):
     """The document uses something this path leaves to ruamel.yaml."""
 
 
+class SyntaxProblem(Exception):
+    """libyaml found the document malformed; ruamel.yaml reports it in its own words."""
+
+
+class TooDeep(Exception):
+    """libyaml's own nesting limit (1,000) was reached at ``index`` of the text."""
+
+    def __init__(self, index: int, line: int, column: int) -> None:
+        super().__init__(index, line, column)
+        self.index, self.line, self.column = index, line, column
+
+
+class Rejected(Exception):
+    """A mistake this path can locate itself: line, column (1-based) and message."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(line, column, message)
+        self.line, self.column, self.message = line, column, message
+
+
+def twice_message(key: str, first_line: int) -> str:
+    return (
+        f"key '{key}' is given twice, once as a number and once as text (first at line {first_line});"
+        " both mean the same key, keep only one"
+    )
+
+
+def digits_message(digits: int, limit: int) -> str:
+    return f"a number of {digits:,} digits; a spec has no use for more than {limit} (quote it if it is text)"
+
+
+def events(text: str) -> Iterator[Any] | None:
+    """libyaml's parse events of ``text``; None without libyaml.
+
+    Raises SyntaxProblem where the text is malformed, TooDeep past libyaml's nesting limit.
+
+    The events come at C speed and without recursion, so the loader can refuse a document
+    nested or expanding past its limits before anything builds it.
+    """
+    try:
+        import yaml
+        from yaml._yaml import CParser
+    except ImportError:  # PyYAML without libyaml
+        return None
+
+    def generate() -> Iterator[Any]:
+        parser = CParser(text)
+        try:
+            while True:
+                try:
+                    event = parser.get_event()
+                except yaml.MarkedYAMLError as exc:
+                    mark = exc.problem_mark
+                    if "maximum nesting depth" in str(exc.problem) and mark is not None:
+                        raise TooDeep(mark.index, mark.line + 1, mark.column + 1) from None
+                    raise SyntaxProblem from None
+                except (yaml.YAMLError, ValueError, TypeError):
+                    raise SyntaxProblem from None
+                if event is None:
+                    return
+                yield event
+        finally:
+            parser.dispose()
+
+    return generate()
+
+
 def parse(text: str) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] | None:
     """The document's plain data, value positions and key positions; None when unsure."""
     try:
@@ -65,6 +133,8 @@ def parse(text: str) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] |
             if kind is yaml.ScalarNode:
                 return _PLAIN if implicit[0] else _QUOTED
             return _COLLECTION
+
+    from codegen.load import MAX_NUMBER_DIGITS as max_digits
 
     composer = Composer(text)
     try:
@@ -94,6 +164,9 @@ def parse(text: str) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] |
                 key = scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
                 if not isinstance(key, (str, int)) or isinstance(key, bool) or key in result:
                     raise _Unsure  # ruamel.yaml reports these
+                if (*path, str(key)) in key_positions:  # 400 and "400": one key once in JSON
+                    first = key_positions[(*path, str(key))]
+                    raise Rejected(*mark(key_node), twice_message(str(key), first[0]))
                 if key == "<<" and key_node.tag == _PLAIN:
                     raise _Unsure
                 child = (*path, str(key))
@@ -126,6 +199,8 @@ def parse(text: str) -> tuple[Any, dict[DataPath, Mark], dict[DataPath, Mark]] |
             return _BOOLS[value]
         if value[:1] in _UNSURE_START:
             if _INT.fullmatch(value):
+                if len(value) > max_digits:
+                    raise Rejected(*mark(node), digits_message(len(value), max_digits))
                 return int(value)
             if _FLOAT.fullmatch(value):
                 return float(value)

@@ -13,20 +13,23 @@ every changed message: it must point at the mistake and say what to do)::
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
+
+from codegen.build import compile_specs
+from codegen.config import Config
+from codegen.freshness import compiler_fingerprint, record_of, save_record
+from codegen.layout import locked
+from codegen.write import apply, plan_changes, scan
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = Path(__file__).resolve().parent / "features"
 BAD_SPECS = Path(__file__).resolve().parent / "bad_specs"
-sys.path.insert(0, str(ROOT))
-
-from codegen.build import compile_specs  # noqa: E402
-from codegen.config import Config  # noqa: E402
-from codegen.write import apply, locked, plan_changes, scan  # noqa: E402
 
 
 def feature_dirs() -> list[Path]:
@@ -52,7 +55,23 @@ def build(specs: Path, output: Path) -> dict[str, str]:
         changes = plan_changes(output, plan.files, scan(output), force=True)
         if changes.changed:
             apply(output, plan.files, changes)
+        save_record(output, record_of(output, compiler_fingerprint(config), plan.specs, plan.files))
     return plan.files
+
+
+def load_package(folder: Path, name: str) -> ModuleType:
+    """Import the package ``folder/name`` as ``name`` (its modules then import by name),
+    without putting ``folder`` on ``sys.path``."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, folder / name / "__init__.py", submodule_search_locations=[str(folder / name)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -120,3 +120,26 @@ def test_a_schema_the_model_generator_rejects_is_a_located_mistake(vendors: list
         for slug in vendors
     ]
     assert os.listdir(tmp_path / "project") == ["specs"]
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_every_mistake_of_several_specs_compiled_in_worker_processes_is_reported(command: str, tmp_path: Path) -> None:
+    spec = (BAD_SPECS / "_baseline" / "acme.yaml").read_text()
+    mistakes = {
+        "acme": spec.replace("    title: Invalid field\n", "    title: Invalid field\n    colour: red\n"),
+        "beta": spec.replace("slug: acme", "slug: beta").replace("max_attempts: 3", "max_attempts: many"),
+        "gamma": spec.replace("slug: acme", "slug: gamma") + "statuses: [\n",
+        "delta": spec.replace("slug: acme", "slug: delta"),  # valid: compiled beside them
+    }
+    (tmp_path / "specs").mkdir()
+    for slug, text in mistakes.items():
+        (tmp_path / "specs" / f"{slug}.yaml").write_text(text)
+    code, _, err = run_cli(tmp_path, command, "--specs", "specs", "--output", "generated")
+    assert code == 1, err
+    assert "internal error" not in err
+    *located, summary = err.splitlines()
+    assert summary == "codegen: 3 errors in specs; nothing written"
+    assert [line.split(":")[0] for line in located] == ["specs/acme.yaml", "specs/beta.yaml", "specs/gamma.yaml"]
+    assert all(LOCATED.match(line) for line in located), located
+    assert "colour" in located[0] and "max_attempts" in located[1]
+    assert not (tmp_path / "generated").exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen.build import expected_paths
+from codegen.layout import expected_paths
 from codegen.cli import main
 from codegen.spec import spec_json_schema
 

@@ -162,3 +162,20 @@ def test_a_shared_template_override_that_reads_the_vendors_gets_them(project: Pa
         settings.write('templates = "my-templates"\n')
     assert main(["build", "-q"]) == 0
     assert "# Vendors: bare typed\n" in (project / "src" / "errors_gen" / "_base.py").read_text()
+
+
+def test_check_into_a_pipe_closed_early_exits_quietly(project: Path) -> None:
+    import subprocess
+    import sys
+
+    # Nothing built yet: check prints the diff of every file, far more than a pipe holds.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "codegen", "check"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith(b"--- /dev/null")
+    process.stdout.close()  # as `codegen check | head -1` does
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert err == ""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen.build import is_up_to_date
+from codegen.freshness import is_up_to_date
 from codegen.cli import main
 from codegen.format import is_intact, read_header
 from goldens import ROOT, build, config_for

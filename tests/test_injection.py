@@ -23,7 +23,7 @@ from typing import Any
 import black
 import pytest
 
-from goldens import build
+from goldens import build, load_package
 
 PACKAGE = "hostile_out"
 PWN = "\"\"\"__import__('os').system('touch PWNED')\"\"\""
@@ -208,12 +208,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ModuleTyp
     (specs / "hostile.yaml").write_text(json.dumps(spec(), indent=1), encoding="ascii")
     output = root / PACKAGE
     build(specs, output)
-    sys.path.insert(0, str(root))
-    try:
-        module = importlib.import_module(f"{PACKAGE}.hostile")
-        importlib.import_module(f"{PACKAGE}.hostile.models")
-    finally:
-        sys.path.remove(str(root))
+    load_package(root, PACKAGE)
+    module = importlib.import_module(f"{PACKAGE}.hostile")
+    importlib.import_module(f"{PACKAGE}.hostile.models")
     return output, module
 
 

@@ -92,13 +92,13 @@ def test_an_http_date_loads_the_date_parser_when_it_arrives() -> None:
     assert loaded(modules, "email.utils")
 
 
-@pytest.mark.parametrize("command", ["build", "check"])
-def test_a_no_op_run_loads_no_compiler_stage(command: str, tmp_path: Path) -> None:
+def test_a_no_op_build_loads_no_compiler_stage(tmp_path: Path) -> None:
+    # (check compiles every time: it compares bytes with what the specs compile to now)
     output = tmp_path / "generated"
     build(ROOT / "specs", output)
     modules, printed = modules_after(
         "from codegen.cli import main\n"
-        f"print(main([{command!r}, '--specs', {str(ROOT / 'specs')!r}, '--output', {str(output)!r}]))",
+        f"print(main(['build', '--specs', {str(ROOT / 'specs')!r}, '--output', {str(output)!r}]))",
         cwd=tmp_path,
     )
     assert printed.splitlines()[-1] == "0"

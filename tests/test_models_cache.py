@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import codegen.build
-import codegen.payloads
+import codegen.workers
+import codegen.payload_models
 from goldens import ROOT, build
 
 MODELS = [f"{p.stem}/models.py" for p in sorted((ROOT / "specs").glob("*.yaml"))]
@@ -37,14 +37,14 @@ def generator_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     in whichever process does it."""
     log = tmp_path / "generator.log"
     monkeypatch.setenv("GENERATOR_LOG", str(log))
-    models_source = codegen.payloads.models_source
+    models_source = codegen.payload_models.models_source
 
     def logged(vendor: object) -> str:
         log_line("generate")
         return models_source(vendor)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(codegen.payloads, "models_source", logged)
-    monkeypatch.setattr(codegen.build, "_import_models_generator", import_ahead)
+    monkeypatch.setattr(codegen.payload_models, "models_source", logged)
+    monkeypatch.setattr(codegen.workers, "import_models_generator", import_ahead)
     return log
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from codegen.build import SHARED_FILES, _render_shared, _SharedJob, generator_fingerprint
+from codegen.jobs import SharedJob, render_shared
+from codegen.layout import SHARED_FILES
 from codegen.config import builtin_template_dir
 from codegen.render import SHARED_TEMPLATES, Renderer
-from goldens import ROOT, build, config_for
+from goldens import ROOT, build
 
 
 def test_only_the_readme_and_the_package_init_read_the_summaries() -> None:
@@ -42,11 +43,10 @@ def test_an_override_that_may_read_the_summaries_counts_as_reading_them(
 
 def test_the_shared_files_rendered_without_summaries_are_those_of_a_full_build(tmp_path: Path) -> None:
     files = build(ROOT / "specs", tmp_path / "generated")
-    fingerprint = generator_fingerprint(config_for(ROOT / "specs", tmp_path / "generated"))
     alone = {}
     for name in SHARED_FILES:
-        alone.update(_render_shared(_SharedJob(None, "generated", fingerprint, name)).files)
-    assert sorted(alone) == ["_base.py", "_matching.py", "_retrying.py", "_runtime.py", "transports.py"]
+        alone.update(render_shared(SharedJob(None, "generated", name)).files)
+    assert sorted(alone) == ["_base.py", "_matching.py", "_retrying.py", "_runtime.py", "_streams.py", "transports.py"]
     assert alone == {name: files[name] for name in alone}
 
 

@@ -22,7 +22,8 @@ import pytest
 
 from goldens import BAD_SPECS, config_for, run_cli
 
-from codegen.build import STAGING_PREFIX, compile_specs
+from codegen.build import compile_specs
+from codegen.layout import STAGING_PREFIX
 
 BASELINE = (BAD_SPECS / "_baseline" / "acme.yaml").read_text(encoding="utf-8")
 BUILD = ("build", "--specs", "specs", "--output", "generated")
@@ -191,28 +192,17 @@ def test_a_build_killed_at_any_moment_leaves_the_old_tree_or_the_new_one(
         assert leftovers(project) == []
 
 
-def test_files_the_toolkit_did_not_write_are_never_touched(old_project: Path, tmp_path: Path) -> None:
+def test_files_the_toolkit_did_not_write_beside_its_packages_are_never_touched(old_project: Path, tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(old_project, project)
     output = project / "generated"
-    foreign = {
-        "NOTES.md": b"kept by hand\n",
-        "acme/helpers.py": b"def helper() -> int:\n    return 1\n",
-        "acme/data/table.bin": bytes(range(256)),
-        "beta/local.txt": b"stays even when beta's spec goes\n",
-        "extra/__init__.py": b"",
-    }
+    foreign = {"NOTES.md": b"kept by hand\n", "data.bin": bytes(range(256))}
     for relative, content in foreign.items():
-        (output / relative).parent.mkdir(parents=True, exist_ok=True)
         (output / relative).write_bytes(content)
     (output / "link.md").symlink_to("NOTES.md")
-    (tmp_path / "shared-data").mkdir()
-    (output / "acme" / "shared").symlink_to(tmp_path / "shared-data", target_is_directory=True)
-    (tmp_path / "elsewhere").mkdir()
-    (output / "gamma").symlink_to(tmp_path / "elsewhere", target_is_directory=True)  # where gamma will go
     before = {r: (output / r).lstat() for r in [*foreign, "link.md"]}
 
-    write_specs(project, {**NEW_SPECS, "gamma": spec_text("gamma")})  # rewrites acme, removes beta, adds gamma
+    write_specs(project, NEW_SPECS)  # rewrites acme, removes beta
     assert build(project) == (0, "")
 
     for relative, content in foreign.items():
@@ -224,11 +214,43 @@ def test_files_the_toolkit_did_not_write_are_never_touched(old_project: Path, tm
             before[relative].st_mode,
         )
     assert os.readlink(output / "link.md") == "NOTES.md"
-    assert os.readlink(output / "acme" / "shared") == str(tmp_path / "shared-data")  # a linked folder too
-    # ... but not one the build writes below: it is not written through.
-    assert not (output / "gamma").is_symlink() and (output / "gamma" / "errors.py").is_file()
-    assert list((tmp_path / "elsewhere").iterdir()) == []
-    assert sorted(p.name for p in (output / "beta").iterdir()) == ["local.txt"]
+    assert run_cli(project, "check", "--specs", "specs", "--output", "generated")[0] == 0
+
+
+def test_what_does_not_belong_inside_the_packages_is_refused_and_removed_only_with_force(
+    old_project: Path, new_tree: dict[str, bytes], tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(old_project, project)
+    output = project / "generated"
+    foreign = {
+        "acme/helpers.py": b"def helper() -> int:\n    return 1\n",
+        "acme/retry/__init__.py": b"SHADOWS = 'retry.py'\n",
+        "beta/local.txt": b"beta's spec goes, this stays\n",
+        "extra/__init__.py": b"",
+        "sitecustomize.py": b"",
+    }
+    for relative, content in foreign.items():
+        (output / relative).parent.mkdir(parents=True, exist_ok=True)
+        (output / relative).write_bytes(content)
+    (tmp_path / "elsewhere").mkdir()
+    (output / "gamma").symlink_to(tmp_path / "elsewhere", target_is_directory=True)  # where gamma will go
+    write_specs(project, NEW_SPECS)
+    before = tree(output)
+
+    code, err = build(project)
+    assert code == 1
+    assert [line.strip() for line in err.splitlines()[1:]] == [
+        "generated/acme/helpers.py", "generated/acme/retry", "generated/beta", "generated/extra",
+        "generated/gamma", "generated/sitecustomize.py",
+    ]
+    assert tree(output) == before
+    code, out, err = run_cli(project, "check", "--specs", "specs", "--output", "generated")
+    assert code == 1 and "generated/acme/retry" in err
+
+    assert build(project, "--force") == (0, "")
+    assert tree(output) == new_tree
+    assert list((tmp_path / "elsewhere").iterdir()) == []  # nothing written through the link
 
 
 def test_a_file_edited_by_hand_is_not_overwritten_without_force(old_project: Path, tmp_path: Path) -> None:

@@ -13,16 +13,14 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
-from codegen.build import validate_specs
-from codegen.config import display
+from codegen.inputs import validate_specs
+from codegen.report import DiffReport
+from codegen.config import SPEC_SUFFIXES, Config, display, spec_files
 from codegen.errors import UsageError
-from codegen.config import SPEC_SUFFIXES, spec_files
 from codegen.model import POLICY_FIELDS, ClassIR, PolicyIR, VendorIR
 from codegen.resolve import resolve
 from codegen.validate import ValidatedSpec
 
-# Exit code when breaking changes are found; 0, 1 and 2 mean what they mean elsewhere.
-EXIT_BREAKING = 3
 FORMATS = ("text", "json", "github")
 
 # Policy fields compared, with the words used to report them (retrying turned off is reported apart).
@@ -61,6 +59,24 @@ class Side:
                 where = self.validated.loaded.position(path, key=path[-1] != "name")
                 return where.line, where.column
         return 1, 1
+
+
+def diff_specs(config: Config, against: str | None, against_dir: str | None, output_format: str) -> DiffReport:
+    """``codegen diff``: the configured specs against a git revision (default HEAD) or a folder of specs."""
+    folder = against_dir
+    if folder is None and against is not None and Path(against).is_dir():
+        folder = against
+    if folder is not None:
+        other = Path.cwd() / folder
+        if not other.is_dir():
+            raise UsageError(f"{folder} is not a folder")
+        name, old = folder, compile_folder(other.resolve(), config.root)
+    else:
+        name = against or "HEAD"
+        old = compile_revision(config.specs, name)
+    new = compile_folder(config.specs, config.root)
+    changes = compare(old, new, config.package, display(config.specs, config.root))
+    return DiffReport(render(changes, name, output_format), bool(changes), any(c.breaking for c in changes))
 
 
 def compile_folder(folder: Path, root: Path) -> dict[str, Side]:
