@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
 from codegen.literals import python_literal
+from codegen.naming import all_order, isort_order
 
 
 class Translation(NamedTuple):
@@ -341,4 +342,19 @@ class VendorIR:
         names += self.retrying_exports
         if self.operation is not None:
             names.append("error_from_payload")
-        return sorted(names)
+        return all_order(names)
+
+    @property
+    def class_imports(self) -> list[str]:
+        """The vendor's class names, in the order an import lists them."""
+        return isort_order(c.name for c in self.classes)
+
+    @property
+    def class_exports(self) -> list[str]:
+        """The vendor's class names, in the order ``__all__`` lists them."""
+        return all_order(c.name for c in self.classes)
+
+    @property
+    def retry_exports(self) -> list[str]:
+        """What ``retry.py`` exports: its policy table, policies and functions."""
+        return all_order(["RETRY_POLICIES", *(p.constant for p in self.policies), "next_delay", "policy_for"])

@@ -29,7 +29,7 @@ from codegen.literals import (
     return_any,
 )
 from codegen.model import POLICY_FIELDS, RETRYING_EXPORTS, VendorIR, VendorSummary
-from codegen.naming import SHARED_CATEGORY_CLASSES
+from codegen.naming import SHARED_CATEGORY_CLASSES, SHARED_RUNTIME_NAMES, all_order, isort_order
 from codegen.spec import Action, Category
 
 if TYPE_CHECKING:
@@ -140,7 +140,11 @@ class Renderer:
             ],
             "actions": [ActionView(a.name, a.value, ACTION_DOCS[a]) for a in Action],
             "policy_fields": POLICY_FIELDS,
+            "policy_slots": all_order(f.name for f in POLICY_FIELDS),
             "retrying_exports": RETRYING_EXPORTS,
+            "base_imports": isort_order(SHARED_RUNTIME_NAMES),
+            "base_exports": all_order(SHARED_RUNTIME_NAMES),
+            "package_exports": all_order([*SHARED_RUNTIME_NAMES, "RetryEvent", "Retrying"]),
             "reason_phrases": [(s.value, s.phrase) for s in HTTPStatus],
             "message_limit": MESSAGE_LIMIT,
             "match_limit": MATCH_LIMIT,
@@ -185,10 +189,9 @@ class Renderer:
         return "macros" in names and template != MACROS_TEMPLATE and self.reads_vendors(MACROS_TEMPLATE)
 
     def vendor(self, vendor: VendorIR) -> dict[str, str]:
-        shared_imports = sorted(
+        shared_imports = isort_order(
             {"APIError", "Category"}
-            | {base for c in vendor.classes for base in c.bases if base in SHARED_CATEGORY_CLASSES.values()},
-            key=str.lower,
+            | {base for c in vendor.classes for base in c.bases if base in SHARED_CATEGORY_CLASSES.values()}
         )
         files = {
             name: self.render(template, v=vendor, shared_imports=shared_imports)
