@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sse_server import BIG, OVERLOADED, Server, serve, stop
-from test_features import vendor
+from features_support import vendor
 
 claudish = vendor("streams", "claudish")
 gptish = vendor("streams", "gptish")
