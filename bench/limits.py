@@ -1,13 +1,14 @@
 """Hostile specs of about 1 MB each: time and peak memory of `codegen validate` on each.
 
     python bench/limits.py            # every case at 1 MB
-    python bench/limits.py --smoke    # every case at 64 KB: a few seconds
+    python bench/limits.py --smoke    # every case at 64 KB; fails only on a wrong exit or an internal error
 
 Each case is one spec file that attacks a limit of the loader or the validator: a large
 scalar aliased many times, a deeply nested flow, a number of a million digits, patterns
 nested hundreds of groups deep, duplicate keys written once as a number and once as a
 string, lone surrogates, 2,000 errors sharing one status, and a file name with control
-characters. `codegen validate` runs in a process of its own (address space capped at
+characters; a valid 1 KB spec first shows the floor (interpreter start-up and imports)
+on the machine as loaded at the time. `codegen validate` runs in a process of its own (address space capped at
 2 GB); the table shows its wall time, its peak resident memory (from wait4), its exit
 code and the first line it printed. Goal: each case <= 5 s and <= 500 MB, exit 1 with
 a located message (or 0 for the valid 2,000-error spec), never an internal error.
@@ -75,7 +76,7 @@ def lone_surrogates(size: int) -> str:
 
 
 def shared_status(size: int) -> str:
-    count = 2000
+    count = min(2000, size // 500)  # 2,000 at 1 MB
     pad = "x" * max(size // count - 150, 1)
     errors = [
         f"  - name: Numbered{i}Error\n    status: 400\n    patterns: ['^Error number {i} happened']\n"
@@ -93,7 +94,12 @@ def control_characters(size: int) -> str:
     return with_example("{message: " + "y" * size + "}").replace("    status: 400\n", "    status: 401\n", 1)
 
 
+def floor(size: int) -> str:
+    return BASELINE
+
+
 CASES: dict[str, tuple[str, Callable[[int], str]]] = {
+    "valid 1 KB spec (start-up floor)": ("acme.yaml", floor),
     "scalar aliased 1,000 times": ("acme.yaml", aliased_scalar),
     "flow nested deep": ("acme.yaml", deep_flow),
     "integer of a million digits": ("acme.yaml", huge_integer),
@@ -149,8 +155,9 @@ def main() -> int:
     for name in CASES:
         seconds, peak, code, first, length = run_case(name, size)
         shown_peak = f"{peak / 2**20:8.0f}"
-        ok = seconds <= GOAL_SECONDS and peak <= GOAL_BYTES and code in (0, 1) and "internal error" not in first
-        failed = failed or not ok
+        correct = code in (0, 1) and "internal error" not in first
+        ok = correct and seconds <= GOAL_SECONDS and peak <= GOAL_BYTES
+        failed = failed or not (correct if options.smoke else ok)
         print(f"{name:<32} {length / 1024:8.0f} {seconds:8.2f} {shown_peak} {code:>4}  {first[:110]}"
               + ("" if ok else "  <-- over the goal"))
     print(f"\ngoal: <= {GOAL_SECONDS:g} s and <= {GOAL_BYTES // 2**20} MB per case, exit 0 or 1 with a located message")

@@ -319,13 +319,14 @@ REDIS_WORKER = r'''
 import sys
 sys.path.insert(0, sys.argv[3])
 import httpx
-from generated import edgee, _store
+from generated import APIError, edgee, _store
 _store.set_default_store(_store.RedisStore(sys.argv[1], prefix=sys.argv[4]))
-for _ in range(int(sys.argv[2])):
-    try:
-        edgee.call_with_retries(lambda: httpx.get(sys.argv[5]), idempotent=True, sleep=lambda s: None)
-    except edgee.EdgeeError:
-        pass
+with httpx.Client() as client:
+    for _ in range(int(sys.argv[2])):
+        try:
+            edgee.call_with_retries(lambda: client.get(sys.argv[5]), idempotent=True, sleep=lambda s: None)
+        except APIError:
+            pass
 '''
 
 
@@ -350,8 +351,12 @@ def redis_shared(calls: int, processes: int) -> None:
                                   f"bench{count}:", server.url + "/v1/models"])
                 for _ in range(count)
             ]
-            for worker in workers:
-                worker.wait(120)
+            try:
+                for worker in workers:
+                    worker.wait(600)
+            finally:
+                for worker in workers:
+                    worker.kill()
             sent[count] = server.count() - before
     finally:
         server.close()

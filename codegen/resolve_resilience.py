@@ -3,7 +3,8 @@
 ``transport_failures``, ``retry_budget`` and ``circuit_breaker`` become keyword
 arguments of the shared ``Retrying``; a key the spec leaves out gives no argument, so the
 shared runtime's defaults apply (transport failures retried 3 times, botocore's retry
-quota, no breaker).
+quota, no breaker); a spec that declares ``rate_limits`` gives its limiter the vendor's
+``rate_limits`` reader (otherwise the limiter only paces adaptively after 429s).
 """
 
 from __future__ import annotations
@@ -45,13 +46,17 @@ def retrying_arguments(spec: Spec) -> list[tuple[str, str]]:
                 f" half_open_calls={breaker.half_open_calls!r})",
             )
         )
+    if spec.rate_limits:
+        # The vendor's own rate-limit headers feed its limiter.
+        arguments.append(("limiter", "RateLimiter(rate_limits)"))
     return arguments
 
 
 def retrying_imports(arguments: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(shared module, name) imports the arguments need."""
     needed = {"transport_policy": ("_retrying", "DEFAULT_TRANSPORT_POLICY"),
-              "budget": ("_budget", "RetryBudget"), "breaker": ("_budget", "CircuitBreaker")}
+              "budget": ("_budget", "RetryBudget"), "breaker": ("_budget", "CircuitBreaker"),
+              "limiter": ("_ratelimit", "RateLimiter")}
     imports = []
     for name, value in arguments:
         if value != "None":

@@ -67,12 +67,12 @@ def test_a_deep_flow_is_reported_at_the_level_past_the_limit() -> None:
 
 
 def test_two_thousand_errors_of_one_status_validate() -> None:
-    assert problems(limits.shared_status(256 * 1024)) == []
+    assert problems(limits.shared_status(1024 * 1024)) == []
 
 
 @pytest.mark.parametrize("anchor", ["^", ""])
 def test_a_shadowed_pattern_among_many_is_still_found(anchor: str) -> None:
-    text = limits.shared_status(64 * 1024).replace("'^Error number", f"'{anchor}Error number")
+    text = limits.shared_status(1024 * 1024).replace("'^Error number", f"'{anchor}Error number")
     text = text.replace(f"'{anchor}Error number 1997 happened'", f"'{anchor}Error number 7 happened'")
     [found] = problems(text)
     assert "can never match" in found.message and "Numbered7Error" in found.message

@@ -286,6 +286,9 @@ def test_spec_keys_set_the_transport_policy_budget_and_breaker(tmp_path: Path) -
     assert "max_attempts=5" in arguments["transport_policy"]
     assert arguments["budget"] == "None"
     assert "failure_rate=0.25" in arguments["breaker"]
+    limited = Spec.model_validate({**base, "rate_limits": [{"resource": "requests", "remaining": "x-remaining",
+                                                            "reset": {"header": "x-reset"}}]}, strict=False)
+    assert dict(retrying_arguments(limited))["limiter"] == "RateLimiter(rate_limits)"
 
 
 # --- 2. the retry budget and the breaker ------------------------------------------------
