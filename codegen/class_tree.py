@@ -19,8 +19,12 @@ from codegen.naming import (
 from codegen.reference import class_doc, spec_text
 from codegen.spec import Category, Error, Family, Spec
 
-# Spec attribute type -> (annotation, converter in the generated parser).
-ATTRIBUTE_TYPES = {"str": ("str", "_text"), "int": ("int", "to_int"), "float": ("float", "to_float")}
+# Spec attribute type -> (annotation, the runtime's converter from text; None keeps the text).
+ATTRIBUTE_TYPES: dict[str, tuple[str, str | None]] = {
+    "str": ("str", None),
+    "int": ("int", "to_int"),
+    "float": ("float", "to_float"),
+}
 # Named body field type -> annotation of the attribute.
 FIELD_ANNOTATIONS = {
     "str": "str", "int": "int", "float": "float", "bool": "bool",

@@ -211,7 +211,7 @@ def _rejection(condition: Condition, accessor: _Accessor) -> str:
     if kind == "present":
         return f"{var} is None"
     if condition.equals is not None:
-        return f"not {_same(var, condition.equals)}"
+        return _differs(var, condition.equals)
     assert condition.not_equals is not None
     return _same(var, condition.not_equals)
 
@@ -223,6 +223,15 @@ def _same(var: str, literal: str | int | bool) -> str:
     if isinstance(literal, int):
         return f"(type({var}) is int and {var} == {literal!r})"
     return f"{var} == {string_literal(literal)}"
+
+
+def _differs(var: str, literal: str | int | bool) -> str:
+    """``not _same(var, literal)``, written as linters prefer."""
+    if isinstance(literal, bool):
+        return f"{var} is not {literal!r}"
+    if isinstance(literal, int):
+        return f"not {_same(var, literal)}"
+    return f"{var} != {string_literal(literal)}"
 
 
 def _describe(condition: Condition) -> str:

@@ -28,7 +28,7 @@ from codegen.spec import Example
 from codegen.validate import ValidatedSpec, error_sections
 
 # The shared modules a vendor's parser and retry table import.
-SHARED_MODULES = ("_base.py", "_runtime.py", "_signals.py")
+SHARED_MODULES = ("_base.py", "_matching.py", "_runtime.py", "_signals.py")
 _counter = itertools.count()
 
 

@@ -16,6 +16,7 @@ SHARED_FILES = (
     "__init__.py",
     "_base.py",
     "_budget.py",
+    "_matching.py",
     "_observe.py",
     "_ratelimit.py",
     "_retrying.py",

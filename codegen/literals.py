@@ -72,6 +72,17 @@ def call_statement(function: str, arguments: tuple[str, ...], indent: int) -> st
     return f"{function}(\n" + "".join(f"{pad}    {a},\n" for a in arguments) + f"{pad})"
 
 
+def return_any(operands: tuple[str, ...], indent: int) -> str:
+    """``return a or b or c``, split where black would split it."""
+    joined = " or ".join(operands)
+    pad = " " * indent
+    if indent + len(f"return {joined}") <= LINE_LENGTH:
+        return f"return {joined}"
+    if indent + 4 + len(joined) <= LINE_LENGTH:
+        return f"return (\n{pad}    {joined}\n{pad})"
+    return f"return (\n{pad}    " + f"\n{pad}    or ".join(operands) + f"\n{pad})"
+
+
 def string_literal(value: str) -> str:
     """repr() of a string, quoted as black quotes it, so that black has nothing to change.
 

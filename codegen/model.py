@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
 from codegen.literals import python_literal
+from codegen.naming import all_order, isort_order
 
 
 class Translation(NamedTuple):
@@ -96,7 +97,7 @@ list that ``PolicyIR``, ``RetryPolicy``, the policy tables and ``codegen diff`` 
 class AttributeIR:
     name: str
     type: str
-    converter: str  # the parser function that turns the matched text into ``type``
+    converter: str | None  # the runtime function that turns the matched text into ``type``; None keeps it
 
 
 @dataclass(frozen=True)
@@ -343,7 +344,6 @@ class VendorIR:
     models_sha256: str
     fallback_policy: str
     converter_imports: list[str]
-    uses_text_converter: bool
     reference: list[ReferenceIR]
     resilience: list[tuple[str, str]]
     """Keyword arguments of the vendor's ``Retrying`` from the spec's resilience keys."""
@@ -358,20 +358,71 @@ class VendorIR:
         return {"docs_url": self.docs_url, "language": self.language, "name": self.name, "slug": self.slug}
 
     @property
+    def first_reader(self) -> str:
+        """The reader of the body shape tried first (the parser calls it directly)."""
+        return self.envelopes[0].function if self.envelopes else "_read_unrecognised"
+
+    @property
+    def other_reader(self) -> str:
+        """The reader of any JSON object the first shape does not recognise."""
+        return "_read_other" if len(self.envelopes) > 1 else "_read_unrecognised"
+
+    @property
+    def other_reads(self) -> tuple[str, ...]:
+        """What ``_read_other`` calls, in order: the readers of the other body shapes, each
+        None for a body of another shape, then the common field names."""
+        arguments = "(data, headers)" if self.reads_headers else "(data)"
+        readers = [e.function for e in self.envelopes[1:]] + ["_read_unrecognised"]
+        return tuple(reader + arguments for reader in readers)
+
+    @property
+    def directive_headers(self) -> tuple[str, ...]:
+        """The retry directive headers, as the matcher takes them."""
+        return tuple(self.directives)
+
+    @property
+    def reads_headers(self) -> bool:
+        """Whether a body shape's conditions test headers: then every reader takes them."""
+        return any(e.reads_headers for e in self.envelopes)
+
+    @property
+    def matching_type_imports(self) -> list[str]:
+        """The types ``parser.py`` names from the shared ``_matching`` module."""
+        names = ["Fields"]
+        if self.conditions:
+            names.append("Condition")
+        if self.field_readers:
+            names.append("FieldReader")
+        return isort_order(names)
+
+    @property
+    def reader_parameters(self) -> str:
+        """The parameters of every body reader."""
+        return "data: dict[str, Any], headers: Headers" if self.reads_headers else "data: dict[str, Any]"
+
+    @property
+    def request_id_header_names(self) -> tuple[str, ...]:
+        """The headers that carry a request id, lower-cased, in the order they are read."""
+        return tuple(h.lower for h in self.request_id_headers)
+
+    @property
+    def retry_after_header_pairs(self) -> tuple[tuple[str, bool], ...]:
+        """Each delay header, lower-cased, with whether it counts milliseconds."""
+        return tuple((h.lower, h.milliseconds) for h in self.retry_after_headers)
+
+    @property
     def retrying_exports(self) -> tuple[str, ...]:
         return RETRYING_EXPORTS
 
     @property
     def signal_imports(self) -> list[str]:
         """What ``parser.py`` takes from the shared ``_signals`` module."""
-        names = ["RateLimit", "apply_signals" if self.signals else "mark_over_cap"]
+        names = []
         if self.code_precedence:
             names.append("first_known_code")
         if self.field_readers:
             names.append("field_value")
-        if self.rate_limit_table or self.ietf_rate_limits:
-            names.append("read_rate_limits")
-        return sorted(names, key=lambda n: (n[0].islower(), n))
+        return isort_order(names)
 
     @property
     def aliases(self) -> list[tuple[str, str]]:
@@ -395,4 +446,19 @@ class VendorIR:
         names += self.retrying_exports
         if self.operation is not None:
             names.append("error_from_payload")
-        return sorted(names)
+        return all_order(names)
+
+    @property
+    def class_imports(self) -> list[str]:
+        """The vendor's class names, in the order an import lists them."""
+        return isort_order(c.name for c in self.classes)
+
+    @property
+    def class_exports(self) -> list[str]:
+        """The vendor's class names, in the order ``__all__`` lists them."""
+        return all_order(c.name for c in self.classes)
+
+    @property
+    def retry_exports(self) -> list[str]:
+        """What ``retry.py`` exports: its policy table, policies and functions."""
+        return all_order(["RETRY_POLICIES", *(p.constant for p in self.policies), "next_delay", "policy_for"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 
 from codegen.load import DataPath
@@ -117,10 +117,28 @@ SHARED_CATEGORY_CLASSES: dict[Category, str] = {
 }
 """The shared class of each category, which every vendor class of that category subclasses."""
 
+SHARED_MODULES = frozenset(
+    {
+        "_base",
+        "_budget",
+        "_matching",
+        "_observe",
+        "_ratelimit",
+        "_retrying",
+        "_runtime",
+        "_signals",
+        "_store",
+        "_streams",
+        "_transport",
+        "transports",
+    }
+)
+"""Modules at the generated package's root, shared by every vendor: no vendor package may take their names."""
+
 SHARED_RUNTIME_NAMES = frozenset(
     {"APIError", "Category", "Action", "RetryPolicy", "Headers", *SHARED_CATEGORY_CLASSES.values()}
 )
-"""What the generated package's root exports besides the vendors."""
+"""What ``_base.py`` exports, and the generated package's root with it."""
 
 
 # The category a status takes unless the spec says otherwise.
@@ -145,3 +163,29 @@ STATUS_CATEGORIES: dict[int, Category] = {
 
 def default_category(status: int) -> Category:
     return STATUS_CATEGORIES.get(status, Category.UNKNOWN)
+
+
+def _isort_key(name: str, case_sensitive: bool) -> tuple[int, list[str | int], str]:
+    """Constants, then classes, then the rest, each in natural order (digits compare as
+    numbers); letters compared regardless of case first, unless ``case_sensitive``."""
+    import re
+
+    if len(name) > 1 and name.isupper():
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    text = name if case_sensitive else name.lower()
+    parts: list[str | int] = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text) if p]
+    return kind, parts, name
+
+
+def isort_order(names: Iterable[str]) -> list[str]:
+    """Names in the order isort (and ruff) expect in a ``from`` import."""
+    return sorted(names, key=lambda name: _isort_key(name, case_sensitive=False))
+
+
+def all_order(names: Iterable[str]) -> list[str]:
+    """Names in the order ruff expects in ``__all__`` and ``__slots__`` (isort-style, by case)."""
+    return sorted(names, key=lambda name: _isort_key(name, case_sensitive=True))

@@ -82,7 +82,43 @@ def models_source(vendor: SchemaSource) -> str:
         )
     if not isinstance(result, str):
         raise RuntimeError(f"datamodel-code-generator gave no single module for {vendor.slug}")
-    return escaped_literals(result)
+    return escaped_literals(_sorted_imports(result, f"{SCHEMAS_MARKER}{cache_key(vendor)}\n"))
+
+
+def _sorted_imports(source: str, marker: str) -> str:
+    """The imports the generator writes below ``marker`` in isort's sections, as ruff
+    wants them: the standard library's, a blank line, then the marker and the others."""
+    import sys
+
+    from codegen.naming import isort_order
+
+    head, found, rest = source.partition(marker)
+    lines = rest.split("\n")
+    end = 0
+    while end < len(lines) and (lines[end].startswith(("from ", "import ")) or not lines[end].strip()):
+        end += 1
+    statements = [line for line in lines[:end] if line.strip()]
+    if not found or any(line.rstrip().endswith(("(", "\\")) for line in statements):
+        return source
+
+    def ordered(group: list[str]) -> list[str]:
+        tidy = []
+        for line in group:
+            if line.startswith("from ") and " import " in line:
+                module, names = line[len("from ") :].split(" import ", 1)
+                joined = ", ".join(isort_order(name.strip() for name in names.split(",")))
+                line = f"from {module} import {joined}"
+            tidy.append(line)
+        return sorted(tidy, key=lambda line: (line.startswith("from "), line.split()[1].lower()))
+
+    def standard(line: str) -> bool:
+        return line.split()[1].split(".")[0] in sys.stdlib_module_names
+
+    stdlib = ordered([line for line in statements if standard(line)])
+    others = ordered([line for line in statements if not standard(line)])
+    block = "\n".join(stdlib) + "\n\n" if stdlib else ""
+    block += marker + "\n".join(others) + ("\n" if others else "")
+    return head + block + "\n" + "\n".join(lines[end:])
 
 
 def escaped_literals(source: str) -> str:

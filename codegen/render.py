@@ -26,9 +26,10 @@ from codegen.literals import (
     markdown_text,
     markdown_url,
     python_literal,
+    return_any,
 )
-from codegen.model import POLICY_FIELDS, VendorIR, VendorSummary
-from codegen.naming import SHARED_CATEGORY_CLASSES
+from codegen.model import POLICY_FIELDS, RETRYING_EXPORTS, VendorIR, VendorSummary
+from codegen.naming import SHARED_CATEGORY_CLASSES, SHARED_RUNTIME_NAMES, all_order, isort_order
 from codegen.spec import Action, Category
 
 if TYPE_CHECKING:
@@ -37,12 +38,20 @@ if TYPE_CHECKING:
 
 MESSAGE_LIMIT = 8192
 MATCH_LIMIT = 4096
+# The generated package's root names imported on first use (``transport_error`` follows them).
+PACKAGE_LAZY_NAMES = (
+    "RetryEvent", "Retrying", "Event", "StreamDeadlineError", "StreamDroppedError", "StreamError",
+    "StreamEventTooLargeError", "StreamReadTimeoutError", "ConnectFailedError", "ConnectionDroppedError",
+    "ConnectTimeoutError", "PoolTimeoutError", "ReadTimeoutError", "TransportError", "TransportTimeoutError",
+    "WriteTimeoutError",
+)
 
 SHARED_TEMPLATES = {
     "README.md": "package/README.md.jinja",
     "__init__.py": "package/__init__.py.jinja",
     "_base.py": "package/_base.py.jinja",
     "_budget.py": "package/_budget.py.jinja",
+    "_matching.py": "package/_matching.py.jinja",
     "_observe.py": "package/_observe.py.jinja",
     "_ratelimit.py": "package/_ratelimit.py.jinja",
     "_retrying.py": "package/_retrying.py.jinja",
@@ -133,6 +142,7 @@ class Renderer:
         self.env.filters["assign"] = assignment
         self.env.filters["class_header"] = class_header
         self.env.filters["call"] = call_statement
+        self.env.filters["return_any"] = return_any
         self.env.filters["json_comment"] = json_comment
         self.package = package
         self.shared_context: dict[str, Any] = {
@@ -143,6 +153,11 @@ class Renderer:
             ],
             "actions": [ActionView(a.name, a.value, ACTION_DOCS[a]) for a in Action],
             "policy_fields": POLICY_FIELDS,
+            "policy_slots": all_order(f.name for f in POLICY_FIELDS),
+            "retrying_exports": RETRYING_EXPORTS,
+            "base_imports": isort_order(SHARED_RUNTIME_NAMES),
+            "base_exports": all_order(SHARED_RUNTIME_NAMES),
+            "package_exports": all_order([*SHARED_RUNTIME_NAMES, *PACKAGE_LAZY_NAMES]),
             "reason_phrases": [(s.value, s.phrase) for s in HTTPStatus],
             "message_limit": MESSAGE_LIMIT,
             "match_limit": MATCH_LIMIT,
@@ -187,10 +202,9 @@ class Renderer:
         return "macros" in names and template != MACROS_TEMPLATE and self.reads_vendors(MACROS_TEMPLATE)
 
     def vendor(self, vendor: VendorIR) -> dict[str, str]:
-        shared_imports = sorted(
+        shared_imports = isort_order(
             {"APIError", "Category"}
-            | {base for c in vendor.classes for base in c.bases if base in SHARED_CATEGORY_CLASSES.values()},
-            key=str.lower,
+            | {base for c in vendor.classes for base in c.bases if base in SHARED_CATEGORY_CLASSES.values()}
         )
         files = {
             name: self.render(template, v=vendor, shared_imports=shared_imports)

@@ -21,7 +21,7 @@ from typing import Any
 from codegen import regex_safety
 from codegen.errors import SpecError
 from codegen.load import DataPath, LoadedSpec
-from codegen.naming import SHARED_RUNTIME_NAMES
+from codegen.naming import SHARED_MODULES, SHARED_RUNTIME_NAMES
 from codegen.spec import TOP_LEVEL, Condition, Error, Spec
 
 # Attributes every generated error already has; a pattern group may not take these names.
@@ -319,6 +319,11 @@ def _whole_spec_problems(loaded: LoadedSpec, spec: Spec) -> Iterator[SpecError]:
     if keyword.iskeyword(slug):
         yield loaded.error(
             ("vendor", "slug"), f"slug '{slug}' is a Python keyword, so its package could not be imported; choose another"
+        )
+    elif slug in SHARED_MODULES:
+        yield loaded.error(
+            ("vendor", "slug"),
+            f"slug '{slug}' is the name of a module every vendor shares, which its package would replace; choose another",
         )
     elif stem != slug:
         yield loaded.error(

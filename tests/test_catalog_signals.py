@@ -225,10 +225,19 @@ def test_stripe_should_retry_true_resends_over_httpx(vendor_server: VendorServer
     assert response.json() == {"id": "ch_1"} and len(sleeps) == 1
 
 
-def test_github_primary_limit_waits_for_the_reset_over_requests(vendor_server: VendorServer) -> None:
+def test_github_primary_limit_waits_for_the_reset_over_requests(vendor_server: VendorServer, monkeypatch: pytest.MonkeyPatch) -> None:
     url = vendor_server.serve(Reply.of(429, PRIMARY_BODY, github_primary("0", 30)), Reply.of(200, {"id": 1}))
     sleeps: list[float] = []
+    # The vendor's limiter reads the same reset: its clock moves with the sleeps, as it would in real time.
+    limiter = github.RETRYING.limiter
+    now = [limiter.clock()]
+    monkeypatch.setattr(limiter, "clock", lambda: now[0])
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds
+
     with requests.Session() as session:
-        response = github.call_with_retries(lambda: session.get(url), idempotent=True, sleep=sleeps.append)
+        response = github.call_with_retries(lambda: session.get(url), idempotent=True, sleep=sleep)
     assert response.json() == {"id": 1}
-    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 30
+    assert 25 <= sleeps[0] <= 30 and 25 <= sum(sleeps) <= 31

@@ -31,6 +31,20 @@ def test_generated_tree_passes_mypy_strict() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_generated_code_passes_ruff_default_rules() -> None:
+    """The linter users run on their own code finds nothing in the generated tree or the
+    feature goldens (``--isolated``: ruff's default rules, whatever a config says)."""
+    goldens = sorted(str(p) for p in (ROOT / "tests" / "features").glob("*/generated_*"))
+    assert goldens
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", str(GENERATED), *goldens],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: p.relative_to(GENERATED).as_posix())
 def test_generated_file_is_black_formatted(path) -> None:
     source = path.read_text(encoding="utf-8")

@@ -251,3 +251,49 @@ def test_a_20_mb_message_with_a_pattern_bearing_code_is_clipped_and_captured() -
     assert (error.used, error.limit, error.unit) == (5.0, 10.0, "tokens")
     assert error.message == message[:MESSAGE_LIMIT]
     assert error.body is body
+
+
+def _blanked(value: Any) -> Any:
+    """``value`` with every text and number in it replaced by whitespace."""
+    if isinstance(value, dict):
+        return {key: _blanked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_blanked(item) for item in value]
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return " \t\n "
+    return value
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.slug)
+def test_a_blank_message_counts_as_none(vendor: hostile.Vendor) -> None:
+    bodies = [_blanked(e) for e in vendor.examples if isinstance(e, dict)]
+    assert bodies
+    for body in [*bodies, {"message": "   "}, {"error": {"message": "\n"}}]:
+        error = vendor.package.parse_error(429, json.dumps(body))
+        assert error.message == "Too Many Requests", body
+    blank_reason = SimpleNamespace(status_code=503, headers={}, content=b'{"message": " "}', reason_phrase=" \t")
+    assert vendor.package.error_from_response(blank_reason).message == "Service Unavailable"
+
+
+def test_a_blank_failure_message_counts_as_none() -> None:
+    from generated import speech
+
+    failed = {"requestId": "run_1", "status": "failed", "error": {"code": "TRANSCRIPTION_FAILED", "message": " \n "}}
+    error = speech.error_from_payload(failed)
+    assert type(error) is speech.TranscriptionFailedError and error.message == "Operation failed"
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.slug)
+@pytest.mark.parametrize(
+    "status",
+    [10**5000, -(10**5000), 2**63, -(2**63), "9" * 5000, 10**30],
+    ids=["10**5000", "-10**5000", "2**63", "-2**63", "5000 nines", "10**30"],
+)
+def test_a_status_no_64_bit_integer_holds_is_no_status(vendor: hostile.Vendor, status: Any) -> None:
+    error = vendor.package.parse_error(status, b'{"message": "boom"}')
+    assert isinstance(error, vendor.base)
+    assert error.status is None and error.message == "boom"
+    assert str(error) == "boom" and repr(error)
+    response = SimpleNamespace(status_code=status, headers={}, content=b"")
+    assert vendor.package.error_from_response(response) is None  # no status, so no error status
+    assert vendor.package.parse_error(2**63 - 1).status == 2**63 - 1  # the largest kept

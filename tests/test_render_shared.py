@@ -47,8 +47,8 @@ def test_the_shared_files_rendered_without_summaries_are_those_of_a_full_build(t
     for name in SHARED_FILES:
         alone.update(render_shared(SharedJob(None, "generated", name)).files)
     assert sorted(alone) == [
-        "_base.py", "_budget.py", "_observe.py", "_ratelimit.py", "_retrying.py", "_runtime.py", "_signals.py",
-        "_store.py", "_streams.py", "_transport.py", "transports.py",
+        "_base.py", "_budget.py", "_matching.py", "_observe.py", "_ratelimit.py", "_retrying.py", "_runtime.py",
+        "_signals.py", "_store.py", "_streams.py", "_transport.py", "transports.py",
     ]
     assert alone == {name: files[name] for name in alone}
 
