@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codegen.config import template_dirs
+from codegen.layout import SHARED_FILES, VENDOR_FILES
 from codegen.literals import (
     assignment,
     call_statement,
@@ -46,30 +47,10 @@ PACKAGE_LAZY_NAMES = (
     "WriteTimeoutError",
 )
 
-SHARED_TEMPLATES = {
-    "README.md": "package/README.md.jinja",
-    "__init__.py": "package/__init__.py.jinja",
-    "_base.py": "package/_base.py.jinja",
-    "_budget.py": "package/_budget.py.jinja",
-    "_matching.py": "package/_matching.py.jinja",
-    "_observe.py": "package/_observe.py.jinja",
-    "_ratelimit.py": "package/_ratelimit.py.jinja",
-    "_retrying.py": "package/_retrying.py.jinja",
-    "_runtime.py": "package/_runtime.py.jinja",
-    "_signals.py": "package/_signals.py.jinja",
-    "_streams.py": "package/_streams.py.jinja",
-    "_store.py": "package/_store.py.jinja",
-    "_transport.py": "package/_transport.py.jinja",
-    "transports.py": "package/transports.py.jinja",
-}
-VENDOR_TEMPLATES = {
-    "ERRORS.md": "vendor/ERRORS.md.jinja",
-    "__init__.py": "vendor/__init__.py.jinja",
-    "errors.py": "vendor/errors.py.jinja",
-    "parser.py": "vendor/parser.py.jinja",
-    "retry.py": "vendor/retry.py.jinja",
-    "retrying.py": "vendor/retrying.py.jinja",
-}
+# Each generated file's template has the file's name: the file lists are kept in layout.
+SHARED_TEMPLATES = {name: f"package/{name}.jinja" for name in SHARED_FILES}
+VENDOR_TEMPLATES = {name: f"vendor/{name}.jinja" for name in VENDOR_FILES if name != "models.py"}
+"""``models.py`` comes from datamodel-code-generator, or from ``EMPTY_MODELS_TEMPLATE``."""
 STREAMS_TEMPLATE = "vendor/streams.py.jinja"
 """Rendered for vendors whose spec has a ``streams`` section."""
 EMPTY_MODELS_TEMPLATE = "vendor/models_empty.py.jinja"
