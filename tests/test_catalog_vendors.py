@@ -399,6 +399,12 @@ def test_github_secondary_rate_limit_honours_retry_after() -> None:
     check(github, 403, SECONDARY, "SecondaryRateLimitError", "rate_limited", 30.0, {"retry-after": "30"})
 
 
+@pytest.mark.parametrize("status", [403, 429])
+def test_github_secondary_rate_limit_with_no_requests_remaining_is_still_secondary(status: int) -> None:
+    # retry-after marks the secondary limit even when the primary's header is at 0 too.
+    check(github, status, SECONDARY, "SecondaryRateLimitError", "rate_limited", 30.0, {**SPENT, "retry-after": "30"})
+
+
 def test_github_validation_errors_list_is_the_details() -> None:
     errors = [{"resource": "Issue", "field": "title", "code": "missing_field"}]
     error = github.parse_error(422, json.dumps(github_body("Validation Failed", errors=errors)).encode(), {"X-GitHub-Request-Id": "CAFE:1"})
