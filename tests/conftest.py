@@ -30,14 +30,13 @@ def fresh_retry_state() -> Iterator[None]:
     """Retry budgets, rate limits and breakers are process-wide by design: each test starts
     with full budgets and no limits known, as a new process would."""
     yield
-    if "generated._store" in sys.modules:
-        from generated import _store
-
-        _store.set_default_store(_store.LocalStore())
-        for name, module in list(sys.modules.items()):
-            retrying = getattr(module, "RETRYING", None)
-            if name.startswith("generated.") and retrying is not None:
-                retrying.drained = False
-                retrying.last_host = None
-                if retrying.limiter is not None:
-                    retrying.limiter.clear()
+    # Every built package, whatever its name (the repository's, a feature golden's, the catalog's).
+    for name, module in list(sys.modules.items()):
+        if name.endswith("._store") and hasattr(module, "set_default_store"):
+            module.set_default_store(module.LocalStore())
+        retrying = getattr(module, "RETRYING", None)
+        if retrying is not None and hasattr(retrying, "limiter"):
+            retrying.drained = False
+            retrying.last_host = None
+            if retrying.limiter is not None:
+                retrying.limiter.clear()

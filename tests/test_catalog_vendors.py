@@ -30,13 +30,6 @@ twilio = catalog_vendor("twilio")
 google = catalog_vendor("google")
 
 
-@pytest.fixture(autouse=True)
-def _retry_schedule_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests record the retry schedule with a sleep that lets no time pass; the
-    limiter that a spec's rate_limits feed (tested in test_catalog_signals) would wait on
-    the real clock for the same reset, so it stays out of them."""
-    for vendor in (anthropic, openai, github):
-        monkeypatch.setattr(vendor.RETRYING, "limiter", None)
 shared = catalog_shared()
 
 
