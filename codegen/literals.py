@@ -72,6 +72,15 @@ def call_statement(function: str, arguments: tuple[str, ...], indent: int) -> st
     return f"{function}(\n" + "".join(f"{pad}    {a},\n" for a in arguments) + f"{pad})"
 
 
+def import_from(module: str, names: list[str], indent: int) -> str:
+    """``from module import names``, exploded one name a line where black would split it."""
+    line = f"from {module} import {', '.join(names)}"
+    if indent + len(line) <= LINE_LENGTH:
+        return line
+    pad = " " * indent
+    return f"from {module} import (\n" + "".join(f"{pad}    {n},\n" for n in names) + f"{pad})"
+
+
 def return_any(operands: tuple[str, ...], indent: int) -> str:
     """``return a or b or c``, split where black would split it."""
     joined = " or ".join(operands)

@@ -23,6 +23,7 @@ from codegen.literals import (
     class_header,
     docstring_block,
     docstring_text,
+    import_from,
     json_comment,
     markdown_text,
     markdown_url,
@@ -39,13 +40,20 @@ if TYPE_CHECKING:
 
 MESSAGE_LIMIT = 8192
 MATCH_LIMIT = 4096
-# The generated package's root names imported on first use (``transport_error`` follows them).
-PACKAGE_LAZY_NAMES = (
-    "RetryEvent", "Retrying", "Event", "StreamDeadlineError", "StreamDroppedError", "StreamError",
-    "StreamEventTooLargeError", "StreamReadTimeoutError", "ConnectFailedError", "ConnectionDroppedError",
-    "ConnectTimeoutError", "PoolTimeoutError", "ReadTimeoutError", "TransportError", "TransportTimeoutError",
-    "WriteTimeoutError",
-)
+# The generated package's root names imported on first use, by module (``transport_error``
+# is imported lazily too, but exported apart: ``__all__`` lists it after the classes).
+PACKAGE_LAZY_NAMES = {
+    "_retrying": ("RetryEvent", "Retrying"),
+    "_streams": (
+        "Event", "StreamDeadlineError", "StreamDroppedError", "StreamError", "StreamEventTooLargeError",
+        "StreamReadTimeoutError",
+    ),
+    "_transport": (
+        "ConnectFailedError", "ConnectionDroppedError", "ConnectTimeoutError", "PoolTimeoutError",
+        "ReadTimeoutError", "TransportError", "TransportTimeoutError", "WriteTimeoutError",
+    ),
+}
+LAZY_FUNCTIONS = {"_transport": ("transport_error",)}
 
 # Each generated file's template has the file's name: the file lists are kept in layout.
 SHARED_TEMPLATES = {name: f"package/{name}.jinja" for name in SHARED_FILES}
@@ -123,6 +131,7 @@ class Renderer:
         self.env.filters["assign"] = assignment
         self.env.filters["class_header"] = class_header
         self.env.filters["call"] = call_statement
+        self.env.filters["import_from"] = import_from
         self.env.filters["return_any"] = return_any
         self.env.filters["json_comment"] = json_comment
         self.package = package
@@ -138,7 +147,13 @@ class Renderer:
             "retrying_exports": RETRYING_EXPORTS,
             "base_imports": isort_order(SHARED_RUNTIME_NAMES),
             "base_exports": all_order(SHARED_RUNTIME_NAMES),
-            "package_exports": all_order([*SHARED_RUNTIME_NAMES, *PACKAGE_LAZY_NAMES]),
+            "package_exports": all_order(
+                [*SHARED_RUNTIME_NAMES, *(n for names in PACKAGE_LAZY_NAMES.values() for n in names)]
+            ),
+            "package_lazy": [
+                (module, isort_order([*names, *LAZY_FUNCTIONS.get(module, ())]))
+                for module, names in PACKAGE_LAZY_NAMES.items()
+            ],
             "reason_phrases": [(s.value, s.phrase) for s in HTTPStatus],
             "message_limit": MESSAGE_LIMIT,
             "match_limit": MATCH_LIMIT,
