@@ -186,6 +186,18 @@ def test_details_from_the_whole_body_and_named_fields() -> None:
     assert (declined.decline_code, declined.param, declined.charge_attempts) == ("stolen_card", "card", 3)
     wrong_types = parse(400, {"error": {"code": "card_declined", "decline_code": 7, "attempts": True}})
     assert (wrong_types.decline_code, wrong_types.param, wrong_types.charge_attempts) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [(12.5, 12.5), (3, 3.0), (float("nan"), None), (float("inf"), None), (float("-inf"), None), ("12", None),
+     (True, None), (10**400, None)],
+)
+def test_a_float_field_keeps_finite_numbers_only(sent: object, kept: float | None) -> None:
+    # json.loads accepts NaN and Infinity; an integer too large for a float is refused, not raised.
+    error = parse(400, {"error": {"code": "card_declined", "message": "Declined", "amount": sent}})
+    assert error.charge_amount == kept
+    assert kept is None or type(error.charge_amount) is float
     assert hub.CardDeclinedError.__annotations__["charge_attempts"] == "int | None"
 
 
