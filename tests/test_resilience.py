@@ -514,6 +514,8 @@ def test_logs_hooks_notes_and_attributes(vendor_server: VendorServer, caplog: py
     assert retries and retries[0].vendor == "edgee" and retries[0].attempt == 1  # type: ignore[attr-defined]
     assert retries[0].server_address == "127.0.0.1"  # type: ignore[attr-defined]
     assert len(gave_up) == 1 and gave_up[0].attempt == len(clock.sleeps) + 1
+    given_up = [r for r in caplog.records if getattr(r, "event", None) == "give_up"]
+    assert [r.getMessage().split(":")[0] for r in given_up] == [f"giving up at attempt {gave_up[0].attempt}"]
     error = raised.value
     assert error.vendor == "edgee" and error.docs_url == "https://docs.edgee.ai/api-reference/errors"
     notes = "\n".join(error.__notes__)
