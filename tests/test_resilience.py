@@ -317,6 +317,42 @@ def test_budget_spent_fails_fast_and_successes_refill_it(vendor_server: VendorSe
     assert store.tokens(key, 20) == 16
 
 
+def test_tenacity_retries_draw_on_the_budget_and_successes_put_tokens_back(vendor_server: VendorServer) -> None:
+    import tenacity
+
+    store = LocalStore()
+    budget = RetryBudget(capacity=10, retry_cost=5, success_refund=1, store=store)
+    key = "edgee|127.0.0.1"
+    exhausted: list[Any] = []
+
+    def call(url: str, **options: Any) -> httpx.Response:
+        retrying = tenacity.Retrying(retry=edgee.tenacity_retry(idempotent=True, **options),
+                                     wait=edgee.tenacity_wait(), sleep=lambda s: None,
+                                     stop=tenacity.stop_after_attempt(10), reraise=True)
+        with httpx.Client() as client:
+            return retrying(lambda: client.get(url))
+
+    # A 503 then a success: the retry takes 5 tokens, the success puts those 5 back.
+    assert call(vendor_server.serve(EDGEE_503, OK), budget=budget).status_code == 200
+    assert store.tokens(key, 10) == 10
+    add_hook("budget_exhausted", exhausted.append)
+    try:
+        # Always 503: 10 tokens pay for the first call's 2 retries (its policy's 3 attempts);
+        # the next two calls are refused a retry and send once each.
+        failing = vendor_server.serve(*[EDGEE_503] * 20)
+        responses = [call(failing, budget=budget) for _ in range(3)]
+    finally:
+        remove_hook("budget_exhausted", exhausted.append)
+    assert [r.status_code for r in responses] == [503, 503, 503]
+    assert len(vendor_server.received_at(failing)) == 3 + 2
+    assert store.tokens(key, 10) == 0 and len(exhausted) == 2
+    assert "retry budget" in "".join(exhausted[-1].error.__notes__)
+    # Without a budget the policy's own attempts (3) apply again.
+    none_left = vendor_server.serve(*[EDGEE_503] * 3)
+    assert call(none_left, budget=None).status_code == 503
+    assert len(vendor_server.received_at(none_left)) == 3
+
+
 def test_budget_is_shared_safely_by_threads() -> None:
     store = LocalStore()
     taken = []
