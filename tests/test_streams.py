@@ -264,7 +264,7 @@ def test_retries_stop_when_the_policy_is_spent(server: Server) -> None:
     assert sum(1 for r in server.requests if r[1].get("key") == "retry2") == 3  # max_attempts
 
 
-def test_a_retry_budget_can_refuse(server: Server) -> None:
+def test_allow_retry_can_refuse_any_retry(server: Server) -> None:
     refused: list[BaseException] = []
 
     def allow(error: BaseException) -> bool:
@@ -280,6 +280,43 @@ def test_a_retry_budget_can_refuse(server: Server) -> None:
             )
     assert len(refused) == 1
     assert sum(1 for r in server.requests if r[1].get("key") == "retry3") == 1
+
+
+def test_stream_retries_draw_on_the_vendors_budget(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    budget_module = importlib.import_module("generated_streams._budget")
+    store = importlib.import_module("generated_streams._store").LocalStore()
+    monkeypatch.setattr(claudish.RETRYING, "budget", budget_module.RetryBudget(capacity=10, retry_cost=5, store=store))
+    key = "claudish|127.0.0.1"
+    with httpx.Client(timeout=10) as client:
+        # One failure: the retry takes 5 tokens, the stream read to its end puts them back.
+        events = list(claudish.streams.stream_with_retries(opener(server, client, "/flaky?key=budget1&fail=1"),
+                                                          sleep=Sleeps()))
+        assert events[-1].event == "message_stop" and store.tokens(key, 10) == 10
+        store.withdraw(key, 5, 10)  # half spent elsewhere: one retry left
+        with pytest.raises(claudish.errors.OverloadedErrorCode) as raised:
+            list(claudish.streams.stream_with_retries(opener(server, client, "/flaky?key=budget2&fail=9"),
+                                                     sleep=Sleeps()))
+    assert sum(1 for r in server.requests if r[1].get("key") == "budget2") == 2  # the policy allows 3
+    assert any("retry budget" in note for note in raised.value.__notes__)
+
+
+def test_drops_are_retried_by_the_vendors_transport_policy(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    two = claudish.RETRYING.transport_policy.replace(max_attempts=2)
+    monkeypatch.setattr(claudish.RETRYING, "transport_policy", two)
+    with httpx.Client(timeout=10) as client:
+        with pytest.raises(StreamDroppedError):
+            list(claudish.streams.stream_with_retries(opener(server, client, "/flaky?key=drop5&how=drop&fail=9"),
+                                                     idempotent=True, sleep=Sleeps()))
+        with pytest.raises(StreamDroppedError):  # a policy given for drops still wins
+            list(claudish.streams.stream_with_retries(opener(server, client, "/flaky?key=drop6&how=drop&fail=9"),
+                                                     idempotent=True, drop_policy=streams_runtime.DROP_POLICY,
+                                                     sleep=Sleeps()))
+        with pytest.raises(StreamDroppedError):  # None: drops are never retried
+            list(claudish.streams.stream_with_retries(opener(server, client, "/flaky?key=drop7&how=drop&fail=9"),
+                                                     idempotent=True, drop_policy=None, sleep=Sleeps()))
+    assert sum(1 for r in server.requests if r[1].get("key") == "drop5") == 2
+    assert sum(1 for r in server.requests if r[1].get("key") == "drop6") == 3
+    assert sum(1 for r in server.requests if r[1].get("key") == "drop7") == 1
 
 
 def test_an_error_after_content_is_never_replayed(server: Server) -> None:
