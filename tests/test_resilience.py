@@ -533,6 +533,88 @@ def test_calls_go_on_when_redis_dies_mid_run(redis_server: tuple[str, Any], vend
     assert any("Redis store unreachable" in r.getMessage() for r in caplog.records)
 
 
+class SlowProxy:
+    """Forwards TCP to ``port`` on 127.0.0.1, holding each answer back ``delay`` seconds:
+    a Redis server across a slow network."""
+
+    def __init__(self, port: int, delay: float) -> None:
+        self.target, self.delay = port, delay
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"redis://127.0.0.1:{self.listener.getsockname()[1]}/0"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            threading.Thread(target=self._pump, args=(client, upstream, 0.0), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, self.delay), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket, delay: float) -> None:
+        try:
+            while chunk := source.recv(65536):
+                time.sleep(delay)
+                target.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            source.close()
+            target.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.mark.parametrize("blocking", [True, False])
+def test_async_calls_use_a_redis_store_off_the_event_loop(redis_server: tuple[str, Any], vendor_server: VendorServer,
+                                                          monkeypatch: pytest.MonkeyPatch, blocking: bool) -> None:
+    url, _ = redis_server
+    proxy = SlowProxy(int(url.rsplit(":", 1)[1].split("/")[0]), delay=0.15)
+    store = RedisStore(proxy.url, timeout=2.0)
+    monkeypatch.setattr(RedisStore, "blocking", blocking)  # False: as if it did not say so
+    budget = RetryBudget(store=store)
+    served = vendor_server.serve(EDGEE_503, EDGEE_503, OK)
+    gaps: list[float] = []
+
+    async def main() -> int:
+        done = asyncio.Event()
+
+        async def tick() -> None:
+            last = time.perf_counter()
+            while not done.is_set():
+                await asyncio.sleep(0.005)
+                now = time.perf_counter()
+                gaps.append(now - last)
+                last = now
+
+        ticker = asyncio.create_task(tick())
+        async with httpx.AsyncClient() as client:
+            response = await edgee.acall_with_retries(lambda: client.get(served), idempotent=True,
+                                                      budget=budget, sleep=FakeClock().asleep)
+        done.set()
+        await ticker
+        return response.status_code
+
+    try:
+        assert asyncio.run(main()) == 200
+    finally:
+        proxy.close()
+    # Two withdrawals and a deposit, each a 0.15 s round trip: the loop kept ticking only
+    # while they ran in a worker thread.
+    import redis
+
+    tokens = float(redis.Redis.from_url(url).get("resilience:edgee|127.0.0.1") or 0)
+    assert tokens == 500 - 5  # 10 taken, the success put back its last retry's 5
+    if blocking:
+        assert max(gaps) < 0.1
+    else:
+        assert max(gaps) > 0.14
+
+
 # --- 5. observability ---------------------------------------------------------------------
 
 
