@@ -103,6 +103,7 @@ def test_full_jitter() -> None:
     assert patient.next_delay(error, 1, random=lambda: 0.0) == 0.0
     assert patient.next_delay(error, 1, random=lambda: 7.0) == 2.0  # clamped to [0, 1]
     assert patient.next_delay(error, 1, random=lambda: -1.0) == 0.0
+    assert patient.next_delay(error, 1, random=lambda: float("nan")) == 0.0
     for _ in range(20):
         assert 0.0 <= patient.next_delay(error, 3) <= 18.0
 
