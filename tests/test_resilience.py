@@ -533,25 +533,19 @@ def test_calls_go_on_when_redis_dies_mid_run(redis_server: tuple[str, Any], vend
     assert any("Redis store unreachable" in r.getMessage() for r in caplog.records)
 
 
-class SlowProxy:
+class SlowProxy(RawServer):
     """Forwards TCP to ``port`` on 127.0.0.1, holding each answer back ``delay`` seconds:
     a Redis server across a slow network."""
 
     def __init__(self, port: int, delay: float) -> None:
         self.target, self.delay = port, delay
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"redis://127.0.0.1:{self.listener.getsockname()[1]}/0"
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(lambda connection: None)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.target))
-            threading.Thread(target=self._pump, args=(client, upstream, 0.0), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, self.delay), daemon=True).start()
+    def _serve(self, connection: socket.socket) -> None:
+        upstream = socket.create_connection(("127.0.0.1", self.target))
+        threading.Thread(target=self._pump, args=(upstream, connection, self.delay), daemon=True).start()
+        self._pump(connection, upstream, 0.0)
 
     @staticmethod
     def _pump(source: socket.socket, target: socket.socket, delay: float) -> None:
@@ -564,9 +558,6 @@ class SlowProxy:
         finally:
             source.close()
             target.close()
-
-    def close(self) -> None:
-        self.listener.close()
 
 
 @pytest.mark.parametrize("blocking", [True, False])
