@@ -8,6 +8,7 @@ OpenTelemetry SDK.  Sleeps go to a fake clock wherever the code under test sleep
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import shutil
@@ -663,6 +664,19 @@ def test_optional_integrations_are_not_imported_by_retrying() -> None:
     out = subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent).stdout
     assert "redis" not in out and "opentelemetry" not in out
+
+
+def test_the_retry_helpers_load_only_the_packages_own_modules() -> None:
+    # The first call_with_retries of a process pays for what it loads: no standard library
+    # module beyond those a vendor's import loaded already (weakref, asyncio, random, ...).
+    code = ("import json, sys, generated.edgee as e\n"
+            "before = set(sys.modules)\n"
+            "e.call_with_retries(lambda: None)\n"
+            "print(json.dumps(sorted(set(sys.modules) - before)))")
+    out = subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent).stdout
+    loaded = json.loads(out)
+    assert loaded and all(name.startswith("generated.") for name in loaded), loaded
 
 
 # --- 6. defects ---------------------------------------------------------------------------
