@@ -319,6 +319,55 @@ def test_drops_are_retried_by_the_vendors_transport_policy(server: Server, monke
     assert sum(1 for r in server.requests if r[1].get("key") == "drop7") == 1
 
 
+def test_a_stream_that_fails_to_open_is_retried_by_the_transport_policy(server: Server) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{probe.getsockname()[1]}/flaky?key=x"
+    urls = [refused, refused, server.url + "/flaky?key=open1&fail=0"]
+    sleeps = Sleeps()
+
+    with httpx.Client(timeout=10) as client:
+
+        def open_stream(resume: str | None) -> httpx.Response:
+            return client.send(client.build_request("POST", urls.pop(0)), stream=True)
+
+        # Never sent, so safe to send again even for a POST.
+        events = list(claudish.streams.stream_with_retries(open_stream, sleep=sleeps))
+        assert events[-1].event == "message_stop" and len(sleeps) == 2
+
+        def never_opens(resume: str | None) -> httpx.Response:
+            return client.send(client.build_request("POST", refused), stream=True)
+
+        with pytest.raises(transport.ConnectFailedError) as raised:
+            list(claudish.streams.stream_with_retries(never_opens, sleep=Sleeps()))
+    assert isinstance(raised.value.__cause__, httpx.ConnectError)
+    assert raised.value.vendor == "claudish"
+
+
+def test_async_streams_retry_a_failed_open_too(server: Server) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{probe.getsockname()[1]}/flaky?key=x"
+    urls = [refused, server.url + "/flaky?key=open2&fail=0"]
+
+    async def sleep(seconds: float) -> None:
+        pass
+
+    async def run() -> list[Any]:
+        async with httpx.AsyncClient(timeout=10) as client:
+
+            async def open_stream(resume: str | None) -> httpx.Response:
+                return await client.send(client.build_request("POST", urls.pop(0)), stream=True)
+
+            return [event async for event in claudish.streams.astream_with_retries(open_stream, sleep=sleep)]
+
+    assert asyncio.run(run())[-1].event == "message_stop" and not urls
+
+
 def test_an_error_after_content_is_never_replayed(server: Server) -> None:
     received = []
     with httpx.Client(timeout=10) as client:
