@@ -666,17 +666,22 @@ def test_optional_integrations_are_not_imported_by_retrying() -> None:
     assert "redis" not in out and "opentelemetry" not in out
 
 
-def test_the_retry_helpers_load_only_the_packages_own_modules() -> None:
+def test_the_retry_helpers_load_only_the_packages_own_modules_and_compile_nothing() -> None:
     # The first call_with_retries of a process pays for what it loads: no standard library
     # module beyond those a vendor's import loaded already (weakref, asyncio, random, ...).
+    # Nor does it compile any code (a NamedTuple would): the first compilation of a
+    # process starts Python's compiler, which costs more than the modules themselves.
     code = ("import json, sys, generated.edgee as e\n"
             "before = set(sys.modules)\n"
+            "compiled = []\n"
+            "sys.addaudithook(lambda event, args: event == 'compile' and compiled.append(args[1]))\n"
             "e.call_with_retries(lambda: None)\n"
-            "print(json.dumps(sorted(set(sys.modules) - before)))")
+            "print(json.dumps([sorted(set(sys.modules) - before), compiled]))")
     out = subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent).stdout
-    loaded = json.loads(out)
+    loaded, compiled = json.loads(out)
     assert loaded and all(name.startswith("generated.") for name in loaded), loaded
+    assert compiled == []
 
 
 # --- 6. defects ---------------------------------------------------------------------------

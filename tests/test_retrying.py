@@ -249,6 +249,27 @@ def test_async_gives_up_like_the_sync_one(vendor_server: VendorServer, clock: Fa
     assert len(vendor_server.received_at(url)) == 1
 
 
+
+def test_retry_event_is_a_named_tuple() -> None:
+    import pickle
+
+    error = edgee.parse_error(503, b'{"error": {"code": "service_unavailable", "message": "Down"}}')
+    policy = edgee.policy_for(error)
+    event = RetryEvent(2, 1.5, error, policy, 0.25, "edgee")
+    attempt, delay, same_error, same_policy, elapsed, vendor = event
+    assert (attempt, delay, same_error, same_policy, elapsed, vendor) == (2, 1.5, error, policy, 0.25, "edgee")
+    assert (event.attempt, event.delay, event.error, event.policy, event.elapsed, event.vendor) == tuple(event)
+    assert event[0] == 2 and len(event) == 6 and isinstance(event, tuple)
+    assert RetryEvent(1, 0.0, error, policy, 0.0).vendor == "" and RetryEvent._field_defaults == {"vendor": ""}
+    assert event._replace(delay=3.0) == (2, 3.0, error, policy, 0.25, "edgee")
+    assert type(event._replace()) is RetryEvent
+    assert event._asdict() == dict(zip(RetryEvent._fields, event))
+    assert repr(event).startswith("RetryEvent(attempt=2, delay=1.5, error=")
+    copy = pickle.loads(pickle.dumps(event))
+    assert type(copy) is RetryEvent and copy[:2] == (2, 1.5) and copy.vendor == "edgee"
+    with pytest.raises(AttributeError):
+        event.attempt = 3  # type: ignore[misc]
+
 # tenacity -----------------------------------------------------------------------------
 
 
