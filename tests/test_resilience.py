@@ -44,7 +44,7 @@ from generated._ratelimit import RateLimiter
 from generated._retrying import Retrying
 from generated._store import LocalStore, RedisStore, set_default_store
 from generated.transports import RetryTransport
-from vendor_server import Reply, VendorServer
+from vendor_server import Reply, VendorServer, free_port, refused_url
 
 EDGEE_503 = Reply.of(503, {"error": {"code": "service_unavailable", "message": "Try later"}})
 OK = Reply.of(200, {"ok": True})
@@ -64,12 +64,6 @@ class FakeClock:
 
     async def asleep(self, seconds: float) -> None:
         self.sleep(seconds)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class RawServer:
@@ -125,10 +119,6 @@ def silent() -> Iterator[RawServer]:
     server = RawServer(never_answer)
     yield server
     server.close()
-
-
-def refused_url() -> str:
-    return f"http://127.0.0.1:{free_port()}/"  # nothing listens there
 
 
 # --- 1. transport failures, from every client library ---------------------------------

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from sse_server import BIG, OVERLOADED, Server, serve, stop
 from features_support import vendor
+from vendor_server import refused_url
 
 claudish = vendor("streams", "claudish")
 gptish = vendor("streams", "gptish")
@@ -320,11 +321,7 @@ def test_drops_are_retried_by_the_vendors_transport_policy(server: Server, monke
 
 
 def test_a_stream_that_fails_to_open_is_retried_by_the_transport_policy(server: Server) -> None:
-    import socket
-
-    with socket.socket() as probe:  # a port nothing listens on: connections are refused
-        probe.bind(("127.0.0.1", 0))
-        refused = f"http://127.0.0.1:{probe.getsockname()[1]}/flaky?key=x"
+    refused = refused_url()
     urls = [refused, refused, server.url + "/flaky?key=open1&fail=0"]
     sleeps = Sleeps()
 
@@ -347,11 +344,7 @@ def test_a_stream_that_fails_to_open_is_retried_by_the_transport_policy(server: 
 
 
 def test_async_streams_retry_a_failed_open_too(server: Server) -> None:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        refused = f"http://127.0.0.1:{probe.getsockname()[1]}/flaky?key=x"
+    refused = refused_url()
     urls = [refused, server.url + "/flaky?key=open2&fail=0"]
 
     async def sleep(seconds: float) -> None:

@@ -7,12 +7,24 @@ is recorded, so that tests can count what a client sent.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (at the time of asking)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def refused_url() -> str:
+    """A URL whose connections are refused: nothing listens there."""
+    return f"http://127.0.0.1:{free_port()}/"
 
 @dataclass(frozen=True)
 class Reply:
