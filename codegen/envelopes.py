@@ -198,18 +198,12 @@ def _rejection(condition: Condition, accessor: _Accessor) -> str:
         return f"not {_holds(condition, accessor)}"
     var = accessor.var(condition.path)
     kind = condition.is_
-    if kind == "object":
-        return f"not isinstance({var}, dict)"
-    if kind == "string":
-        return f"not isinstance({var}, str)"
-    if kind == "list":
-        return f"not isinstance({var}, list)"
-    if kind == "boolean":
-        return f"not isinstance({var}, bool)"
-    if kind == "number":
-        return f"not isinstance({var}, (int, float)) or isinstance({var}, bool)"
     if kind == "present":
         return f"{var} is None"
+    if kind == "number":
+        return f"not isinstance({var}, (int, float)) or isinstance({var}, bool)"
+    if kind is not None:
+        return f"not isinstance({var}, {_TYPES[kind]})"
     if condition.equals is not None:
         return _differs(var, condition.equals)
     assert condition.not_equals is not None
